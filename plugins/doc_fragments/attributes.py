@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dbops.patching contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+
+class ModuleDocFragment(object):
+
+    # Attributes of every module.
+    DOCUMENTATION = r'''
+options: {}
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+'''
+
+    # Attributes of read-only modules.
+    INFO_MODULE = r'''
+options: {}
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This module never changes anything; it runs normally in check mode.
+  diff_mode:
+    support: N/A
+    details:
+      - This module never changes anything.
+'''
+
+    ACTIONGROUP_ORACLE = r'''
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/dbops.patching.oracle) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - dbops.patching.oracle
+'''
+
+    ACTIONGROUP_OTC = r'''
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/dbops.patching.otc) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - dbops.patching.otc
+'''
+
+    ACTIONGROUP_CLC = r'''
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/dbops.patching.clc) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - dbops.patching.clc
+'''

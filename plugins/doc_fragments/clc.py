@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dbops.patching contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+
+class ModuleDocFragment(object):
+
+    # Connection options of the clc action group (CenturyLink Cloud v2 API + Patching-as-a-Service).
+    DOCUMENTATION = r'''
+options:
+  api_url:
+    description:
+      - Base URL of the CenturyLink Cloud v2 API.
+      - If not set, the value of the E(CLC_V2_API_URL) environment variable is used.
+    type: str
+    default: https://api.ctl.io
+  patching_url:
+    description:
+      - Base URL of the Patching-as-a-Service API that reports executions.
+      - If not set, the value of the E(CLC_PATCHING_URL) environment variable is used.
+    type: str
+    default: https://patching.useast.appfog.ctl.io
+  username:
+    description:
+      - Control portal user name for the login.
+      - If not set, the value of the E(CLC_V2_API_USERNAME) environment variable is used.
+    type: str
+  password:
+    description:
+      - Control portal password for the login.
+      - If not set, the value of the E(CLC_V2_API_PASSWD) environment variable is used.
+    type: str
+  token:
+    description:
+      - A bearer token to use as it is; no login is made (then O(account_alias) is required).
+      - If not set, the value of the E(CLC_V2_API_TOKEN) environment variable is used.
+    type: str
+  account_alias:
+    description:
+      - Account alias, for example V(OSD).
+      - If not set, the value of the E(CLC_ACCT_ALIAS) environment variable is used, else the alias the login returns.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the API's TLS certificate. Only set to V(false) against test servers.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - PEM file of the certificate authorities to trust instead of the system bundle.
+    type: path
+  request_timeout:
+    description:
+      - Seconds to wait for the answer to one HTTP request (not the overall wait for a job; see O(wait_timeout)).
+    type: float
+    default: 30
+requirements:
+  - requests
+'''

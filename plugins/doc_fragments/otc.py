@@ -1,0 +1,84 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dbops.patching contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+
+class ModuleDocFragment(object):
+
+    # Connection options of the otc action group (Open Telekom Cloud IAM + RDS v3).
+    DOCUMENTATION = r'''
+options:
+  cloud:
+    description:
+      - Name of an entry in C(clouds.yaml) (searched in the current directory, C(~/.config/openstack/)
+        and C(/etc/openstack/); secrets may sit in the matching C(secure.yaml)).
+      - Options given to the task take precedence over the entry.
+      - If not set, the value of the E(OS_CLOUD) environment variable is used.
+    type: str
+  auth_url:
+    description:
+      - IAM endpoint, for example V(https://iam.eu-de.otc.t-systems.com/v3).
+      - If not set, the value of the E(OS_AUTH_URL) environment variable is used, else the IAM endpoint of O(region).
+    type: str
+  region:
+    description:
+      - Region, for example V(eu-de), V(eu-nl) or V(eu-ch2).
+      - If not set, the value of the E(OS_REGION_NAME) environment variable is used, else the region of
+        the O(cloud) entry, else V(eu-de).
+    type: str
+  project_id:
+    description:
+      - Project (tenant) id; part of every RDS path.
+      - If not set, the value of the E(OS_PROJECT_ID) environment variable is used, else the project the IAM login returns.
+    type: str
+  project_name:
+    description:
+      - Project name to scope the IAM token to when O(project_id) is not known (defaults to the region name).
+      - If not set, the value of the E(OS_PROJECT_NAME) environment variable is used.
+    type: str
+  domain_name:
+    description:
+      - Domain (account) name of the user.
+      - If not set, the value of the E(OS_USER_DOMAIN_NAME) environment variable is used.
+    type: str
+  username:
+    description:
+      - IAM user name.
+      - If not set, the value of the E(OS_USERNAME) environment variable is used.
+    type: str
+  password:
+    description:
+      - IAM password.
+      - If not set, the value of the E(OS_PASSWORD) environment variable is used.
+    type: str
+  auth_token:
+    description:
+      - An IAM token to use as it is; no login is made.
+      - If not set, the value of the E(OS_AUTH_TOKEN) environment variable is used.
+    type: str
+  rds_url:
+    description:
+      - RDS endpoint override, for regions whose endpoint does not follow the pattern
+        (for example V(https://rds.eu-ch2.sc.otc.t-systems.com)).
+      - If not set, the value of the E(OTC_RDS_URL) environment variable is used,
+        else C(https://rds.{region}.otc.t-systems.com).
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the API's TLS certificate. Only set to V(false) against test servers.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - PEM file of the certificate authorities to trust instead of the system bundle.
+    type: path
+  request_timeout:
+    description:
+      - Seconds to wait for the answer to one HTTP request (not the overall wait for a job; see O(wait_timeout)).
+    type: float
+    default: 30
+requirements:
+  - requests
+  - PyYAML (only with O(cloud))
+'''

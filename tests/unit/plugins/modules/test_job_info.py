@@ -1,0 +1,105 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dbops.patching contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from ansible_collections.dbops.patching.plugins.modules import job_info
+from ansible_collections.dbops.patching.tests.unit.utils.harness import Call
+
+API = 'https://psm.example.com'
+BASE = API + '/paas/api/v1.1/instancemgmt/ExampleIdentityDomain/services/MySQLCS/instances/MyTestInstance'
+ARGS = dict(api_url=API, identity_domain='ExampleIdentityDomain', username='username', password='s3cr3t-pw',
+            service_type='MySQLCS', service_name='MyTestInstance')
+
+
+def record(job_id, status, in_progress):
+    return [{'patchId': '5.7.16-EE', 'id': 234688, 'rollbackId': '234688', 'jobId': job_id, 'operationType': 'Rollback',
+             'lastStatus': status, 'lastStatusMessage': 'Rollback %s' % status, 'inProgress': in_progress,
+             'rollbackResult': {'jobId': job_id, 'startDate': '2016-12-14T00:36:22.831+0000',
+                                'endDate': '2016-12-14T00:36:23.033+0000', 'patchingStatus': status,
+                                'progressMessages': ['12:36:22.828 AM Phase initialize started']}}]
+
+
+def test_reads_one_patch_job_answered_202_with_an_array(runner):
+    result = runner.success(job_info.main, dict(ARGS, job_id='4208393'), [
+        Call('GET', BASE + '/patches/applied/job/4208393', status=202, json_body=record('4208393', 'IN_PROGRESS', True),
+             expect_headers={'X-ID-TENANT-NAME': 'ExampleIdentityDomain', 'Accept': 'application/json'},
+             expect_basic=('username', 's3cr3t-pw')),
+    ])
+    assert result['changed'] is False
+    assert result['exists'] is True
+    job = result['job']
+    assert (job['id'], job['state'], job['status'], job['operation'], job['terminal']) == ('4208393', 'running', 'IN_PROGRESS', 'Rollback', False)
+    assert job['ended_at'] is None
+    assert job['started_at'] == '2016-12-14T00:36:22.831+0000'
+
+
+def test_missing_job_is_data_without_wait(runner):
+    result = runner.success(job_info.main, dict(ARGS, job_id='1'), [
+        Call('GET', BASE + '/patches/applied/job/1', status=404, text='<html>Not Found</html>'),
+    ])
+    assert result['exists'] is False
+    assert result['job'] is None
+
+
+def test_precheck_kind_reads_the_checks_endpoint(runner):
+    result = runner.success(job_info.main, dict(ARGS, job_id='77', kind='precheck'), [
+        Call('GET', BASE + '/patches/checks/job/77', status=202,
+             json_body={'id': 5, 'jobId': '77', 'patchId': '5.7.16-EE', 'inProgress': False, 'status': 'DIDNT_PASS_PRECHECK',
+                        'preCheckMessages': ['Disk space shortage on /u01']}),
+    ])
+    assert result['job']['state'] == 'failed'
+    assert result['job']['message'] == 'Disk space shortage on /u01'
+
+
+def test_wait_follows_until_the_job_ends(runner):
+    result = runner.success(job_info.main, dict(ARGS, job_id='4208393', wait=True), [
+        Call('GET', BASE + '/patches/applied/job/4208393', status=202, json_body=record('4208393', 'IN_PROGRESS', True)),
+        Call('GET', BASE + '/patches/applied/job/4208393', status=202, json_body=record('4208393', 'IN PROGRESS', True)),
+        Call('GET', BASE + '/patches/applied/job/4208393', status=202, json_body=record('4208393', 'COMPLETED_ROLLBACK', False)),
+    ])
+    assert result['job']['state'] == 'succeeded'
+    assert result['job']['ended_at'] == '2016-12-14T00:36:23.033+0000'
+    assert runner.clock.sleeps, 'the poller must have waited between polls'
+
+
+def test_wait_timeout_fails_with_the_last_state(runner):
+    calls = [Call('GET', BASE + '/patches/applied/job/4208393', status=202, json_body=record('4208393', 'IN_PROGRESS', True))
+             for _ in range(4)]
+    result = runner.failure(job_info.main, dict(ARGS, job_id='4208393', wait=True, wait_timeout=30, poll_interval=10), calls)
+    assert 'Timed out after 30 seconds' in result['msg']
+    assert '4208393 (running: IN_PROGRESS)' in result['msg']
+    assert result['job']['status'] == 'IN_PROGRESS'
+    assert result['elapsed'] == 30
+
+
+def test_many_jobs_in_the_given_order_with_a_summary(runner):
+    result = runner.success(job_info.main, dict(ARGS, job_ids=['2', '1']), [
+        Call('GET', BASE + '/patches/applied/job/2', status=202, json_body=record('2', 'FAILED', False)),
+        Call('GET', BASE + '/patches/applied/job/1', status=404),
+    ])
+    assert [j and j['id'] for j in result['jobs']] == ['2', None]
+    assert result['missing'] == ['1']
+    assert result['summary']['failed'] == 1 and result['summary']['total'] == 1
+
+
+def test_unknown_status_warns(runner):
+    result = runner.success(job_info.main, dict(ARGS, job_id='9'), [
+        Call('GET', BASE + '/patches/applied/job/9', status=202, json_body=record('9', 'HALF_DONE', True)),
+    ])
+    assert result['job']['state'] == 'unknown'
+    assert any('HALF_DONE' in w for w in result.get('warnings', []))
+
+
+def test_bad_poll_interval_names_the_option(runner):
+    result = runner.failure(job_info.main, dict(ARGS, job_id='9', poll_interval=0), [])
+    assert result['msg'] == 'poll_interval must be greater than 0, got 0.0.'
+
+
+def test_auth_error_never_shows_the_password(runner):
+    result = runner.failure(job_info.main, dict(ARGS, job_id='9'), [
+        Call('GET', BASE + '/patches/applied/job/9', status=401, text='<html>bad password s3cr3t-pw</html>'),
+    ])
+    assert 's3cr3t-pw' not in repr(result)
+    assert result['msg'].startswith('GET /paas/api/v1.1/instancemgmt/ExampleIdentityDomain/services/MySQLCS/instances/MyTestInstance/patches/applied/job/9: HTTP 401')
+    assert result['error']['kind'] == 'auth'
