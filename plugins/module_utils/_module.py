@@ -111,6 +111,34 @@ def tolerant_fetch(fetch, clock, grace=NOT_FOUND_GRACE):
     return fetch_or_pending
 
 
+def follow_job(module, read, job_id, result, key='job', first_delay=None, what='job'):
+    """Wait for one job with the module's wait options; store the last state seen in
+    ``result[key]`` and return it. A timeout raises ModuleFailure carrying ``result``."""
+    poller = make_poller(module, read)
+    poller.fetch = tolerant_fetch(read, poller.clock)
+    try:
+        job = wait_for(poller, [job_id], first_delay=first_delay, what=what)[job_id]
+    except WaitTimeout as exc:
+        result[key] = exc.jobs.get(job_id)
+        raise ModuleFailure(str(exc), elapsed=round(exc.elapsed, 1), **result)
+    result[key] = job
+    return job
+
+
+def send_once(write, recover, subject, result):
+    """Send a write exactly once. When its answer is lost, ``recover()`` re-reads the
+    cloud's state and returns what the write started (or None); the write is never
+    sent a second time."""
+    try:
+        return write()
+    except _http.WriteOutcomeUnknown as exc:
+        recovered = recover()
+        if recovered is not None:
+            return recovered
+        raise ModuleFailure('%s. %s does not show as started, and the request was not sent again: check the '
+                            'service, then run the task again.' % (exc, subject), **result)
+
+
 def report_jobs(module, ids, many, fetch, wait, what='job', result=None):
     """Read (and with ``wait`` follow) jobs, and build the info result: ``job`` or
     ``jobs`` + ``summary``, and ``exists``. Missing jobs are data unless waiting."""

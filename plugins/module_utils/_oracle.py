@@ -257,3 +257,27 @@ def is_applied(entry):
     if is_rollback(entry):
         return entry['state'] in ('failed', 'canceled', 'running', 'pending')
     return entry['state'] == 'succeeded'
+
+
+def read_entries(client, service_type, service_name, warnings=None):
+    """The applied-patch records of an instance, as patch entries."""
+    return [patch_entry(r, warnings) for r in client.applied_patches(service_type, service_name) if isinstance(r, dict)]
+
+
+def entry_for_rollback_id(entries, rollback_id):
+    rollback_id = str(rollback_id).strip()
+    return next((e for e in entries if rollback_id in (e['rollback_id'], text_or_none(e['raw'].get('id')))), None)
+
+
+def describe_entry(entry):
+    """'Rollback of patch 5.7.16-EE (job 4208393, IN_PROGRESS)' for messages."""
+    return '%s of patch %s (job %s, %s)' % (entry['operation'] or 'operation', entry['patch_id'], entry['job_id'], entry['status'])
+
+
+def entry_job(entry, warnings=None):
+    """The normalized job an applied-patch record describes."""
+    return normalize_oracle_patch_job([entry['raw']], entry['job_id'] or '', warnings)
+
+
+def patch_level_diff(before, after):
+    return dict(before=dict(patch_level=before), after=dict(patch_level=after))

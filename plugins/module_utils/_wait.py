@@ -85,6 +85,8 @@ class Poller(object):
         keys = list(dict.fromkeys(keys))
         start = self.clock()
         deadline = start + self.timeout
+        if first_delay and self.interval is not None:
+            first_delay = min(first_delay, self.interval)  # an explicit poll_interval wins over the hint
         first = start + (min(first_delay, max(0.0, self.timeout)) if first_delay else 0.0)
         due = dict((key, first) for key in keys)
         polls = dict((key, 0) for key in keys)

@@ -1,0 +1,285 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dbops.patching contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+DOCUMENTATION = r'''
+module: patch_apply
+short_description: Apply a patch to an Oracle PaaS database service instance, safely
+version_added: 0.1.0
+description:
+  - Applies a patch to an Oracle Database Classic (C(dbaas)) or MySQL Cloud Service (C(MySQLCS)) instance
+    and, by default, waits until the patching job ends.
+  - Idempotent from the cloud's own state, read before any write. When the patch is already applied the
+    module reports RV(changed=false). When an apply of this patch already runs, no new request is sent:
+    the module follows the running job and reports RV(changed=false).
+  - When another operation runs on the instance, the module fails and names it instead of sending a request
+    the cloud would refuse with HTTP 409.
+  - The apply request is never sent twice. If its answer is lost (timeout, connection reset), the module
+    re-reads the applied patches to learn whether it took effect and follows the job if so; otherwise it
+    fails without sending it again.
+  - With O(precheck=true) a patching precheck runs first and must pass; the patch is not applied otherwise.
+author:
+  - dbops.patching maintainers
+extends_documentation_fragment:
+  - dbops.patching.oracle
+  - dbops.patching.wait.action
+  - dbops.patching.attributes
+  - dbops.patching.attributes.actiongroup_oracle
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads the patches and reports whether the patch would be applied; sends no write.
+  diff_mode:
+    support: full
+    details:
+      - Shows the patch level before and after, where the API tells it.
+options:
+  service_type:
+    description:
+      - The kind of service instance.
+    type: str
+    choices: [dbaas, MySQLCS]
+    default: dbaas
+  service_name:
+    description:
+      - Name of the service instance.
+    type: str
+    required: true
+  patch_id:
+    description:
+      - Id of the patch to apply, as listed by M(dbops.patching.patch_info) in RV(dbops.patching.patch_info#module:available).
+    type: str
+    required: true
+  precheck:
+    description:
+      - Run a patching precheck first, wait for it (always, whatever O(wait) says), and apply only if it passed.
+    type: bool
+    default: false
+  force_apply:
+    description:
+      - Apply even if the precheck conditions are not met (C(forceApply)). Not sent when unset.
+    type: bool
+  switch_over:
+    description:
+      - For Data Guard configurations, switch over to the standby before patching (C(switchOver)). Not sent when unset.
+    type: bool
+  note:
+    description:
+      - A note recorded with the patching operation (C(additionalNote)).
+    type: str
+'''
+
+EXAMPLES = r'''
+- name: Apply a patch after a passing precheck, and wait for it
+  dbops.patching.patch_apply:
+    api_url: https://psm.us.oraclecloud.com
+    identity_domain: ExampleIdentityDomain
+    username: "{{ oracle_user }}"
+    password: "{{ oracle_password }}"
+    service_type: MySQLCS
+    service_name: MyTestInstance
+    patch_id: 5.7.16-EE
+    precheck: true
+    note: Quarterly patching, change CHG-1234
+    wait_timeout: 7200
+  register: applied
+
+- name: Start a long patch without waiting (credentials from module_defaults)
+  module_defaults:
+    group/dbops.patching.oracle:
+      api_url: https://psm.us.oraclecloud.com
+      identity_domain: ExampleIdentityDomain
+      username: "{{ oracle_user }}"
+      password: "{{ oracle_password }}"
+  block:
+    - name: Start the patch
+      dbops.patching.patch_apply:
+        service_name: exadata01
+        patch_id: "28440725"
+        wait: false
+      register: started
+
+    - name: Wait for it later
+      dbops.patching.job_info:
+        service_name: exadata01
+        job_id: "{{ started.job_id }}"
+        wait: true
+        wait_timeout: 10800
+'''
+
+RETURN = r'''
+changed:
+  description: Whether this run started the apply (or would have, in check mode).
+  returned: always
+  type: bool
+job_id:
+  description: Id of the patching job this run started or followed; V(null) in check mode or when nothing was to do.
+  returned: always
+  type: str
+  sample: "4207169"
+job:
+  description:
+    - The patching job, normalized (same keys as RV(dbops.patching.job_info#module:job)); its last state seen
+      when the wait failed or timed out. V(null) when there was no job.
+  returned: always
+  type: dict
+  sample: {"id": "4207169", "state": "succeeded", "terminal": true, "status": "COMPLETED", "with_warnings": false,
+           "progress": null, "operation": "Patch", "started_at": "2016-12-13T21:13:16.038+0000",
+           "ended_at": "2016-12-13T21:15:04.030+0000", "message": "MySQL patching succeeded", "messages": [], "raw": []}
+precheck_job:
+  description: The precheck job, normalized, when O(precheck=true) and a precheck ran.
+  returned: always
+  type: dict
+patch:
+  description:
+    - The patch, as M(dbops.patching.patch_info) returns its entries (C(patch_id), C(rollback_id), C(state), C(status),
+      C(operation), C(job_id), C(raw), ...): the applied record when it is known, else the available patch.
+  returned: always
+  type: dict
+elapsed:
+  description: Seconds waited before the timeout.
+  returned: when the wait timed out
+  type: float
+diff:
+  description: Patch level before and after.
+  returned: in diff mode, when changed
+  type: dict
+  sample: {"before": {"patch_level": "mysql 5.7.15"}, "after": {"patch_level": "5.7.16"}}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dbops.patching.plugins.module_utils import _http
+from ansible_collections.dbops.patching.plugins.module_utils._module import (
+    ModuleFailure,
+    follow_job,
+    run_module,
+    send_once,
+    wait_argument_spec,
+)
+from ansible_collections.dbops.patching.plugins.module_utils._oracle import (
+    OracleClient,
+    available_entry,
+    describe_entry,
+    entry_job,
+    is_applied,
+    is_rollback,
+    latest_record_for_patch,
+    oracle_argument_spec,
+    patch_level_diff,
+    read_entries,
+    running_entry,
+    service_argument_spec,
+)
+
+
+def current_patch_level(entries):
+    levels = [e['current_patch_level'] for e in entries if e['current_patch_level'] and e['state'] == 'succeeded']
+    return levels[-1] if levels else None
+
+
+def apply_patch(module, warnings):
+    params = module.params
+    client = OracleClient(params)
+    service = (params['service_type'], params['service_name'])
+    patch_id = params['patch_id']
+    result = dict(changed=False, job_id=None, job=None, precheck_job=None, patch=None)
+
+    def read_patch_job(job_id):
+        return client.patch_job(service[0], service[1], job_id, warnings)
+
+    def follow(job_id, first_delay=None):
+        result['job_id'] = job_id
+        if not params['wait']:
+            result['job'] = read_patch_job(job_id)[0]
+            return
+        job = follow_job(module, read_patch_job, job_id, result, first_delay=first_delay,
+                         what='patch job (resume with dbops.patching.job_info and wait=true)')
+        if job['state'] in ('failed', 'canceled'):
+            raise ModuleFailure('Applying patch %s to %s ended %s (job %s, status %s): %s'
+                                % (patch_id, service[1], job['state'], job_id, job['status'], job['message']), **result)
+
+    entries = read_entries(client, service[0], service[1], warnings)
+    current = latest_record_for_patch(entries, patch_id)
+    if current is not None and not is_rollback(current):
+        result['patch'] = current
+        if current['in_progress']:
+            follow(current['job_id'])  # our apply is already running: follow it, send nothing
+            return result
+        if is_applied(current):
+            result.update(job_id=current['job_id'], job=entry_job(current, warnings))
+            return result
+
+    running = running_entry(entries)
+    if running is not None:
+        raise ModuleFailure('Cannot apply patch %s to %s: another operation runs on it: %s. Wait for it to end '
+                            '(dbops.patching.job_info with wait=true), then run again.'
+                            % (patch_id, service[1], describe_entry(running)), **result)
+
+    available = [available_entry(r) for r in client.available_patches(*service) if isinstance(r, dict)]
+    patch = next((p for p in available if p['patch_id'] == patch_id), None)
+    if patch is None:
+        raise ModuleFailure('Patch %s is not available for %s instance %s. Available: %s.'
+                            % (patch_id, service[0], service[1], ', '.join(p['patch_id'] or '?' for p in available) or 'none'),
+                            **result)
+    result.update(patch=patch, changed=True)
+    if module._diff:
+        result['diff'] = patch_level_diff(current_patch_level(entries),
+                                          patch['raw'].get('toVersion') or patch['raw'].get('displayName') or patch_id)
+    if module.check_mode:
+        return result
+
+    if params['precheck']:
+        result['changed'] = False
+        precheck_id, retry_after, dummy = client.precheck(service[0], service[1], patch_id)
+        precheck = follow_job(module, lambda job_id: client.precheck_job(service[0], service[1], job_id, warnings),
+                              precheck_id, result, key='precheck_job', first_delay=retry_after, what='precheck job')
+        if precheck['state'] != 'succeeded':
+            raise ModuleFailure('The precheck of patch %s on %s did not pass (job %s, status %s): %s. The patch was not applied.'
+                                % (patch_id, service[1], precheck_id, precheck['status'], precheck['message']), **result)
+        result['changed'] = True
+
+    def recover():
+        after = latest_record_for_patch(read_entries(client, service[0], service[1], warnings), patch_id)
+        if after is not None and not is_rollback(after) and after['job_id'] != (current or {}).get('job_id'):
+            result['patch'] = after
+            return after['job_id'], None, None
+        return None
+
+    try:
+        job_id, retry_after, dummy = send_once(
+            lambda: client.apply(service[0], service[1], patch_id, note=params['note'],
+                                 force_apply=params['force_apply'], switch_over=params['switch_over']),
+            recover, 'The apply of patch %s to %s' % (patch_id, service[1]), result)
+    except _http.ConflictError as exc:
+        running = running_entry(read_entries(client, service[0], service[1], warnings))
+        raise ModuleFailure('%s. Another operation runs on %s: %s.'
+                            % (exc, service[1], describe_entry(running) if running else 'it no longer shows; run again'),
+                            **dict(result, changed=False))
+    if not job_id:
+        raise ModuleFailure('The apply of patch %s to %s was accepted without a job id; follow it with dbops.patching.patch_info.'
+                            % (patch_id, service[1]), **result)
+    follow(job_id, first_delay=retry_after)
+    return result
+
+
+def main():
+    argument_spec = oracle_argument_spec()
+    argument_spec.update(service_argument_spec())
+    argument_spec.update(wait_argument_spec(wait_default=True))
+    argument_spec.update(
+        patch_id=dict(type='str', required=True),
+        precheck=dict(type='bool', default=False),
+        force_apply=dict(type='bool'),
+        switch_over=dict(type='bool'),
+        note=dict(type='str'),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    run_module(module, apply_patch)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,205 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dbops.patching contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import requests
+
+from ansible_collections.dbops.patching.plugins.modules import patch_apply
+from ansible_collections.dbops.patching.tests.unit.plugins.modules.oracle_payloads import (
+    APPLIED, ARGS, AVAILABLE, BASE, PASSWORD, PATCH_ID, applied_record, available, write_answer,
+)
+from ansible_collections.dbops.patching.tests.unit.utils.harness import Call
+
+APPLY_ARGS = dict(ARGS, patch_id=PATCH_ID)
+APPLY_URL = BASE + '/patches/' + PATCH_ID
+JOB_URL = BASE + '/patches/applied/job/5000'
+
+
+def job(status, in_progress):
+    return [applied_record(status=status, job_id='5000', in_progress=in_progress)]
+
+
+def test_applies_waits_and_reports_changed(runner):
+    result = runner.success(patch_apply.main, dict(APPLY_ARGS, note='KB-43123'), [
+        Call('GET', APPLIED, json_body=[]),
+        Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+        Call('PUT', APPLY_URL, status=202, json_body=write_answer('5000', wrapped=False),
+             headers={'Location': JOB_URL, 'Retry-After': '60'}, expect_json={'additionalNote': 'KB-43123'}),
+        Call('GET', JOB_URL, status=202, json_body=job('IN_PROGRESS', True)),
+        Call('GET', JOB_URL, status=202, json_body=job('COMPLETED', False)),
+    ])
+    assert result['changed'] is True
+    assert result['job_id'] == '5000'
+    assert result['job']['state'] == 'succeeded'
+    assert result['patch']['patch_id'] == PATCH_ID
+    assert runner.clock.sleeps[0] == 60, 'the first poll honours the Retry-After of the write'
+
+
+def test_already_applied_sends_no_write(runner):
+    result = runner.success(patch_apply.main, APPLY_ARGS, [
+        Call('GET', APPLIED, json_body=[applied_record()]),
+    ])
+    assert result['changed'] is False
+    assert result['job']['state'] == 'succeeded'
+    assert runner.session.writes() == []
+
+
+def test_a_running_apply_is_followed_not_resent(runner):
+    result = runner.success(patch_apply.main, APPLY_ARGS, [
+        Call('GET', APPLIED, json_body=[applied_record(status='IN PROGRESS', job_id='5000', in_progress=True)]),
+        Call('GET', JOB_URL, status=202, json_body=job('COMPLETED', False)),
+    ])
+    assert result['changed'] is False
+    assert result['job_id'] == '5000'
+    assert runner.session.writes() == []
+
+
+def test_check_mode_predicts_changed_without_writing(runner):
+    result = runner.success(patch_apply.main, APPLY_ARGS, [
+        Call('GET', APPLIED, json_body=[]),
+        Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+    ], check_mode=True, diff=True)
+    assert result['changed'] is True
+    assert result['job_id'] is None
+    assert result['diff'] == {'before': {'patch_level': None}, 'after': {'patch_level': '5.7.16'}}
+    assert runner.session.writes() == []
+
+
+def test_diff_shows_the_current_level_from_a_rolled_back_history(runner):
+    result = runner.success(patch_apply.main, dict(APPLY_ARGS, patch_id='5.7.17-EE'), [
+        Call('GET', APPLIED, json_body=[applied_record()]),
+        Call('GET', AVAILABLE, json_body=available('5.7.17-EE')),
+    ], check_mode=True, diff=True)
+    assert result['diff']['before'] == {'patch_level': 'mysql 5.7.16'}
+
+
+def test_unavailable_patch_fails_naming_the_available_ones(runner):
+    result = runner.failure(patch_apply.main, APPLY_ARGS, [
+        Call('GET', APPLIED, json_body=[]),
+        Call('GET', AVAILABLE, json_body=available('5.7.17-EE', '5.7.18-EE')),
+    ])
+    assert result['msg'] == 'Patch 5.7.16-EE is not available for MySQLCS instance MyTestInstance. Available: 5.7.17-EE, 5.7.18-EE.'
+    assert result['changed'] is False
+
+
+def test_another_operation_running_is_named_and_nothing_is_sent(runner):
+    other = applied_record(operation='Rollback', status='IN_PROGRESS', in_progress=True)
+    other['patchId'] = '5.7.15-EE'
+    result = runner.failure(patch_apply.main, APPLY_ARGS, [
+        Call('GET', APPLIED, json_body=[other]),
+    ])
+    assert 'another operation runs on it: Rollback of patch 5.7.15-EE (job 4208393, IN_PROGRESS)' in result['msg']
+    assert runner.session.writes() == []
+
+
+def test_precheck_must_pass_before_the_apply(runner):
+    check_url = BASE + '/patches/checks/' + PATCH_ID
+    check_job = BASE + '/patches/checks/job/77'
+    result = runner.failure(patch_apply.main, dict(APPLY_ARGS, precheck=True), [
+        Call('GET', APPLIED, json_body=[]),
+        Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+        Call('PUT', check_url, status=202, json_body={'message': 'submitted', 'jobId': '77'}, headers={'Location': check_job}),
+        Call('GET', check_job, status=202, json_body={'jobId': '77', 'status': 'IN_PROGRESS', 'inProgress': True}),
+        Call('GET', check_job, status=202, json_body={'jobId': '77', 'status': 'DIDNT_PASS_PRECHECK', 'inProgress': False,
+                                                      'preCheckMessages': ['Disk space shortage']}),
+    ])
+    assert result['changed'] is False
+    assert result['precheck_job']['state'] == 'failed'
+    assert 'did not pass' in result['msg'] and 'Disk space shortage' in result['msg']
+    assert [w['url'] for w in runner.session.writes()] == [check_url]
+
+
+def test_precheck_passes_then_apply_with_flags(runner):
+    check_url = BASE + '/patches/checks/' + PATCH_ID
+    check_job = BASE + '/patches/checks/job/77'
+    result = runner.success(patch_apply.main, dict(APPLY_ARGS, precheck=True, force_apply=False, switch_over=True, wait=False), [
+        Call('GET', APPLIED, json_body=[]),
+        Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+        Call('PUT', check_url, status=202, json_body={'message': 'submitted', 'jobId': '77'}),
+        Call('GET', check_job, status=202, json_body={'jobId': '77', 'status': 'PASSED_PRECHECK', 'inProgress': False}),
+        Call('PUT', APPLY_URL, status=202, json_body=write_answer('5000'), expect_json={'forceApply': False, 'switchOver': True}),
+        Call('GET', JOB_URL, status=202, json_body=job('IN_PROGRESS', True)),
+    ])
+    assert result['changed'] is True
+    assert result['precheck_job']['state'] == 'succeeded'
+    assert result['job']['state'] == 'running'
+
+
+def test_job_id_from_location_when_the_body_has_none(runner):
+    result = runner.success(patch_apply.main, dict(APPLY_ARGS, wait=False), [
+        Call('GET', APPLIED, json_body=[]),
+        Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+        Call('PUT', APPLY_URL, status=202, text='', headers={'Location': JOB_URL}),
+        Call('GET', JOB_URL, status=202, json_body=job('IN_PROGRESS', True)),
+    ])
+    assert result['job_id'] == '5000'
+
+
+def test_failed_job_fails_the_module_with_the_job(runner):
+    result = runner.failure(patch_apply.main, APPLY_ARGS, [
+        Call('GET', APPLIED, json_body=[]),
+        Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+        Call('PUT', APPLY_URL, status=202, json_body=write_answer('5000')),
+        Call('GET', JOB_URL, status=202, json_body=job('FAILED', False)),
+    ])
+    assert result['changed'] is True
+    assert result['job']['state'] == 'failed'
+    assert result['msg'].startswith('Applying patch 5.7.16-EE to MyTestInstance ended failed (job 5000, status FAILED)')
+
+
+def test_timeout_returns_the_last_job_and_how_to_resume(runner):
+    calls = [Call('GET', APPLIED, json_body=[]), Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+             Call('PUT', APPLY_URL, status=202, json_body=write_answer('5000'))]
+    calls += [Call('GET', JOB_URL, status=202, json_body=job('IN_PROGRESS', True)) for _ in range(3)]
+    result = runner.failure(patch_apply.main, dict(APPLY_ARGS, wait_timeout=20, poll_interval=10), calls)
+    assert result['job']['state'] == 'running'
+    assert result['job_id'] == '5000'
+    assert result['changed'] is True
+    assert 'Timed out after 20 seconds' in result['msg'] and 'dbops.patching.job_info' in result['msg']
+
+
+def test_lost_answer_is_recovered_from_the_applied_list_and_never_resent(runner):
+    result = runner.success(patch_apply.main, APPLY_ARGS, [
+        Call('GET', APPLIED, json_body=[]),
+        Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+        Call('PUT', APPLY_URL, raises=requests.exceptions.ConnectionError('Connection aborted: RemoteDisconnected')),
+        Call('GET', APPLIED, json_body=job('IN_PROGRESS', True)),
+        Call('GET', JOB_URL, status=202, json_body=job('COMPLETED', False)),
+    ])
+    assert result['changed'] is True
+    assert result['job_id'] == '5000'
+    assert len(runner.session.writes()) == 1
+
+
+def test_lost_answer_without_effect_fails_and_is_not_resent(runner):
+    result = runner.failure(patch_apply.main, APPLY_ARGS, [
+        Call('GET', APPLIED, json_body=[]),
+        Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+        Call('PUT', APPLY_URL, raises=requests.exceptions.ReadTimeout('read timed out')),
+        Call('GET', APPLIED, json_body=[]),
+    ])
+    assert 'was not sent again' in result['msg']
+    assert result['msg'].startswith('PUT /paas/api/v1.1/instancemgmt/ExampleIdentityDomain/services/MySQLCS/instances/MyTestInstance/patches/5.7.16-EE:')
+    assert len(runner.session.writes()) == 1
+
+
+def test_conflict_names_the_running_operation(runner):
+    running = applied_record(operation='Rollback', status='IN_PROGRESS', in_progress=True)
+    running['patchId'] = '5.7.15-EE'
+    result = runner.failure(patch_apply.main, APPLY_ARGS, [
+        Call('GET', APPLIED, json_body=[]),
+        Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+        Call('PUT', APPLY_URL, status=409, json_body={'message': 'Another operation is in progress'}),
+        Call('GET', APPLIED, json_body=[running]),
+    ])
+    assert 'HTTP 409: Another operation is in progress' in result['msg']
+    assert 'Rollback of patch 5.7.15-EE (job 4208393, IN_PROGRESS)' in result['msg']
+    assert result['changed'] is False
+
+
+def test_password_never_appears(runner):
+    result = runner.failure(patch_apply.main, APPLY_ARGS, [
+        Call('GET', APPLIED, status=500, text='<html>internal error for username:%s</html>' % PASSWORD),
+    ])
+    assert PASSWORD not in repr(result)
