@@ -151,10 +151,8 @@ def report_jobs(module, ids, many, fetch, wait, what='job', result=None):
         except WaitTimeout as exc:
             raise ModuleFailure(str(exc), elapsed=round(exc.elapsed, 1), **shape_jobs(ids, many, exc.jobs, result))
         return shape_jobs(ids, many, jobs, result)
-    jobs = {}
-    for key in ids:
-        jobs[key] = fetch(key)[0]
-    return shape_jobs(ids, many, jobs, result)
+    once = Poller(fetch, timeout=0)  # one concurrent read of each job, no waiting
+    return shape_jobs(ids, many, once.run(ids).jobs, result)
 
 
 def shape_jobs(ids, many, jobs, result):

@@ -105,7 +105,7 @@ class Poller(object):
                     for key, (job, retry_after) in zip(ready, answers):
                         polls[key] += 1
                         jobs[key] = job
-                        if job['terminal']:
+                        if job is not None and job['terminal']:
                             del due[key]
                         else:
                             due[key] = after + self.next_interval(polls[key], job, retry_after)

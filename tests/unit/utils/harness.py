@@ -69,8 +69,9 @@ class FakeResponse(object):
 class FakeSession(object):
     """Replays the expected calls in order and fails on anything else."""
 
-    def __init__(self, calls):
+    def __init__(self, calls, any_order=False):
         self.calls = list(calls)
+        self.any_order = any_order  # for concurrent polls: match the first pending call of that URL
         self.seen = []
         self.headers = {}
         self.verify = True
@@ -81,7 +82,10 @@ class FakeSession(object):
     def request(self, method, url, params=None, data=None, headers=None, auth=None, timeout=None, allow_redirects=None):
         self.seen.append(dict(method=method, url=url, params=params, data=data, headers=headers, auth=auth, timeout=timeout))
         assert self.calls, 'unexpected request %s %s (params %r): no more calls expected' % (method, url, params)
-        call = self.calls.pop(0)
+        index = 0
+        if self.any_order:
+            index = next((i for i, c in enumerate(self.calls) if (c.method, c.url) == (method, url)), 0)
+        call = self.calls.pop(index)
         assert (method, url) == (call.method, call.url), 'expected %s %s, got %s %s' % (call.method, call.url, method, url)
         if call.expect_params is not None:
             assert params == call.expect_params, 'query of %s %s: %r != %r' % (method, url, params, call.expect_params)
@@ -168,8 +172,8 @@ class ModuleRunner(object):
         monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
         monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
 
-    def run(self, main, args, calls, check_mode=False, diff=False):
-        self.session = FakeSession(calls)
+    def run(self, main, args, calls, check_mode=False, diff=False, any_order=False):
+        self.session = FakeSession(calls, any_order=any_order)
         del self.warnings[:]
         self.monkeypatch.setattr(_http.requests, 'Session', lambda: self.session)
         args = dict(args)
