@@ -12,6 +12,7 @@ whose messages never carry a credential."""
 
 import email.utils
 import json
+import math
 import random
 import re
 import time
@@ -132,7 +133,7 @@ def parse_retry_after(value, now=None):
         if parsed is None:
             return None
         seconds = email.utils.mktime_tz(parsed) - (time.time() if now is None else now)
-    if seconds != seconds:  # NaN
+    if math.isnan(seconds):
         return None
     return min(RETRY_AFTER_MAX, max(RETRY_AFTER_MIN, seconds))
 

@@ -157,7 +157,10 @@ class OtcAuth(_http.Auth):
         return True
 
     def login(self, client):
-        scope = {'id': self.settings['project_id']} if self.settings.get('project_id') else {'name': self.settings.get('project_name') or self.settings['region']}
+        if self.settings.get('project_id'):
+            scope = {'id': self.settings['project_id']}
+        else:
+            scope = {'name': self.settings.get('project_name') or self.settings['region']}
         user = {'name': self.settings['username'], 'password': self.settings['password']}
         if self.settings.get('domain_name'):
             user['domain'] = {'name': self.settings['domain_name']}

@@ -112,7 +112,7 @@ class Poller(object):
                     continue
                 if now >= deadline:
                     break
-                self.sleep(max(0.0, min(min(due.values()), deadline) - now))
+                self.sleep(max(0.0, min(*due.values(), deadline) - now))
         finally:
             if executor is not None:
                 executor.shutdown(wait=True)

@@ -18,7 +18,7 @@ description:
   - A job that does not exist is reported with RV(exists=false) unless O(wait=true), which tolerates it for a
     short grace period and then fails.
 author:
-  - dbops.patching maintainers
+  - dbops.patching maintainers (@dbops)
 extends_documentation_fragment:
   - dbops.patching.oracle
   - dbops.patching.wait

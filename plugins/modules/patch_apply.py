@@ -12,7 +12,7 @@ description:
   - Applies a patch to an Oracle Database Classic (C(dbaas)) or MySQL Cloud Service (C(MySQLCS)) instance
     and, by default, waits until the patching job ends.
   - Idempotent from the cloud's own state, read before any write. When the patch is already applied the
-    module reports RV(changed=false). When an apply of this patch already runs, no new request is sent:
+    module reports RV(changed=false). When an apply of this patch already runs, no new request is sent;
     the module follows the running job and reports RV(changed=false).
   - When another operation runs on the instance, the module fails and names it instead of sending a request
     the cloud would refuse with HTTP 409.
@@ -21,7 +21,7 @@ description:
     fails without sending it again.
   - With O(precheck=true) a patching precheck runs first and must pass; the patch is not applied otherwise.
 author:
-  - dbops.patching maintainers
+  - dbops.patching maintainers (@dbops)
 extends_documentation_fragment:
   - dbops.patching.oracle
   - dbops.patching.wait.action
@@ -136,7 +136,7 @@ precheck_job:
 patch:
   description:
     - The patch, as M(dbops.patching.patch_info) returns its entries (C(patch_id), C(rollback_id), C(state), C(status),
-      C(operation), C(job_id), C(raw), ...): the applied record when it is known, else the available patch.
+      C(operation), C(job_id), C(raw), and more). This is the applied record when it is known, else the available patch.
   returned: always
   type: dict
 elapsed:
@@ -256,9 +256,10 @@ def apply_patch(module, warnings):
             recover, 'The apply of patch %s to %s' % (patch_id, service[1]), result)
     except _http.ConflictError as exc:
         running = running_entry(read_entries(client, service[0], service[1], warnings))
+        result['changed'] = False
         raise ModuleFailure('%s. Another operation runs on %s: %s.'
                             % (exc, service[1], describe_entry(running) if running else 'it no longer shows; run again'),
-                            **dict(result, changed=False))
+                            **result)
     if not job_id:
         raise ModuleFailure('The apply of patch %s to %s was accepted without a job id; follow it with dbops.patching.patch_info.'
                             % (patch_id, service[1]), **result)

@@ -20,7 +20,7 @@ description:
     applied patches and follows the rollback if it started; otherwise it fails without sending it again.
     A rollback that already ran and failed is reported, not retried.
 author:
-  - dbops.patching maintainers
+  - dbops.patching maintainers (@dbops)
 extends_documentation_fragment:
   - dbops.patching.oracle
   - dbops.patching.wait.action
@@ -229,9 +229,10 @@ def rollback_patch(module, warnings):
             recover, 'The rollback of patch %s on %s' % (entry['patch_id'], service[1]), result)
     except _http.ConflictError as exc:
         running = running_entry(read_entries(client, service[0], service[1], warnings))
+        result['changed'] = False
         raise ModuleFailure('%s. Another operation runs on %s: %s.'
                             % (exc, service[1], describe_entry(running) if running else 'it no longer shows; run again'),
-                            **dict(result, changed=False))
+                            **result)
     if not job_id:
         raise ModuleFailure('The rollback of patch %s on %s was accepted without a job id; follow it with dbops.patching.patch_info.'
                             % (entry['patch_id'], service[1]), **result)

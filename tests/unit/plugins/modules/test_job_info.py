@@ -65,7 +65,7 @@ def test_wait_follows_until_the_job_ends(runner):
 
 def test_wait_timeout_fails_with_the_last_state(runner):
     calls = [Call('GET', BASE + '/patches/applied/job/4208393', status=202, json_body=record('4208393', 'IN_PROGRESS', True))
-             for _ in range(4)]
+             for dummy in range(4)]
     result = runner.failure(job_info.main, dict(ARGS, job_id='4208393', wait=True, wait_timeout=30, poll_interval=10), calls)
     assert 'Timed out after 30 seconds' in result['msg']
     assert '4208393 (running: IN_PROGRESS)' in result['msg']
@@ -101,5 +101,6 @@ def test_auth_error_never_shows_the_password(runner):
         Call('GET', BASE + '/patches/applied/job/9', status=401, text='<html>bad password s3cr3t-pw</html>'),
     ])
     assert 's3cr3t-pw' not in repr(result)
-    assert result['msg'].startswith('GET /paas/api/v1.1/instancemgmt/ExampleIdentityDomain/services/MySQLCS/instances/MyTestInstance/patches/applied/job/9: HTTP 401')
+    path = '/paas/api/v1.1/instancemgmt/ExampleIdentityDomain/services/MySQLCS/instances/MyTestInstance/patches/applied/job/9'
+    assert result['msg'].startswith('GET %s: HTTP 401' % path)
     assert result['error']['kind'] == 'auth'

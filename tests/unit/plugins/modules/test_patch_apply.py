@@ -151,7 +151,7 @@ def test_failed_job_fails_the_module_with_the_job(runner):
 def test_timeout_returns_the_last_job_and_how_to_resume(runner):
     calls = [Call('GET', APPLIED, json_body=[]), Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
              Call('PUT', APPLY_URL, status=202, json_body=write_answer('5000'))]
-    calls += [Call('GET', JOB_URL, status=202, json_body=job('IN_PROGRESS', True)) for _ in range(3)]
+    calls += [Call('GET', JOB_URL, status=202, json_body=job('IN_PROGRESS', True)) for dummy in range(3)]
     result = runner.failure(patch_apply.main, dict(APPLY_ARGS, wait_timeout=20, poll_interval=10), calls)
     assert result['job']['state'] == 'running'
     assert result['job_id'] == '5000'
