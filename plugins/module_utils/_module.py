@@ -111,13 +111,13 @@ def tolerant_fetch(fetch, clock, grace=NOT_FOUND_GRACE):
     return fetch_or_pending
 
 
-def follow_job(module, read, job_id, result, key='job', first_delay=None, what='job'):
+def follow_job(module, read, job_id, result, key='job', first_delay=None, what='job', resume=None):
     """Wait for one job with the module's wait options; store the last state seen in
     ``result[key]`` and return it. A timeout raises ModuleFailure carrying ``result``."""
     poller = make_poller(module, read)
     poller.fetch = tolerant_fetch(read, poller.clock)
     try:
-        job = wait_for(poller, [job_id], first_delay=first_delay, what=what)[job_id]
+        job = wait_for(poller, [job_id], first_delay=first_delay, what=what, resume=resume)[job_id]
     except WaitTimeout as exc:
         result[key] = exc.jobs.get(job_id)
         raise ModuleFailure(str(exc), elapsed=round(exc.elapsed, 1), **result)

@@ -132,15 +132,15 @@ def describe_jobs(jobs):
     return ', '.join(parts)
 
 
-def wait_for(poller, keys, first_delay=None, what='job'):
+def wait_for(poller, keys, first_delay=None, what='job', resume=None):
     """Run the poller and raise WaitTimeout (with the last states) when the deadline
-    passed. Returns the dict of final jobs in the order of ``keys``."""
+    passed. Returns the dict of final jobs in the order of ``keys``. ``resume`` tells
+    the user how to wait again later."""
     result = poller.run(keys, first_delay=first_delay)
     if result.timed_out:
         late = dict((key, result.jobs[key]) for key in result.pending())
-        message = ('Timed out after %.0f seconds (wait_timeout=%s) waiting for %s %s. '
-                   'The %s goes on in the cloud; wait again later with the same id to resume.'
+        message = ('Timed out after %.0f seconds (wait_timeout=%s) waiting for %s %s. It goes on in the cloud; %s.'
                    % (result.elapsed, poller.timeout, what + ('s' if len(late) > 1 else ''), describe_jobs(late),
-                      what))
+                      resume or 'wait again later with the same id to resume'))
         raise WaitTimeout(message, result.jobs, result.elapsed)
     return result.jobs

@@ -161,6 +161,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._module import (
     wait_argument_spec,
 )
 from ansible_collections.dbops.patching.plugins.module_utils._oracle import (
+    RESUME_HINT,
     OracleClient,
     available_entry,
     describe_entry,
@@ -197,7 +198,7 @@ def apply_patch(module, warnings):
             result['job'] = read_patch_job(job_id)[0]
             return
         job = follow_job(module, read_patch_job, job_id, result, first_delay=first_delay,
-                         what='patch job (resume with dbops.patching.job_info and wait=true)')
+                         what='patch job', resume=RESUME_HINT % (params['service_name'], job_id))
         if job['state'] in ('failed', 'canceled'):
             raise ModuleFailure('Applying patch %s to %s ended %s (job %s, status %s): %s'
                                 % (patch_id, service[1], job['state'], job_id, job['status'], job['message']), **result)

@@ -141,6 +141,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._module import (
     wait_argument_spec,
 )
 from ansible_collections.dbops.patching.plugins.module_utils._oracle import (
+    RESUME_HINT,
     OracleClient,
     describe_entry,
     entry_for_rollback_id,
@@ -177,7 +178,7 @@ def rollback_patch(module, warnings):
             result['job'] = read_patch_job(job_id)[0]
             return
         job = follow_job(module, read_patch_job, job_id, result, first_delay=first_delay,
-                         what='rollback job (resume with dbops.patching.job_info and wait=true)')
+                         what='rollback job', resume=RESUME_HINT % (params['service_name'], job_id))
         if job['state'] in ('failed', 'canceled'):
             raise ModuleFailure('Rolling back patch %s on %s ended %s (job %s, status %s): %s'
                                 % (result['patch']['patch_id'], service[1], job['state'], job_id, job['status'], job['message']),

@@ -253,8 +253,8 @@ class OracleCloud(object):
             return Reply(200, instance.applied)
         if method == 'GET' and rest == ['checks']:
             return Reply(200, instance.prechecks)
-        if method == 'GET' and len(rest) == 4 and rest[:3] == ['applied', 'job', rest[3]]:
-            return self._patch_job(instance, rest[3])
+        if method == 'GET' and len(rest) == 3 and rest[:2] == ['applied', 'job']:
+            return self._patch_job(instance, rest[2])
         if method == 'GET' and len(rest) == 3 and rest[:2] == ['checks', 'job']:
             check = next((c for c in instance.prechecks if c['jobId'] == rest[2]), None)
             if check is None:
