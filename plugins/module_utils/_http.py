@@ -15,6 +15,7 @@ import json
 import math
 import random
 import re
+import threading
 import time
 
 try:
@@ -239,16 +240,19 @@ class HttpClient(object):
         session.headers.update({'User-Agent': USER_AGENT, 'Accept': 'application/json'})
         self.session = session
         self._prepared = False
+        self._auth_lock = threading.RLock()
 
     @property
     def secrets(self):
         return tuple(s for s in self.auth.secrets if s)
 
     def ensure_ready(self):
-        """Let the auth hook log in once, before the first authenticated request."""
-        if not self._prepared:
-            self._prepared = True
-            self.auth.prepare(self)
+        """Let the auth hook log in once, before the first authenticated request
+        (jobs followed concurrently share the client, hence the lock)."""
+        with self._auth_lock:
+            if not self._prepared:
+                self.auth.prepare(self)
+                self._prepared = True
 
     def url_for(self, path):
         if path.startswith('http://') or path.startswith('https://'):
@@ -308,7 +312,7 @@ class HttpClient(object):
                             method=method, path=shown, status=response.status, attempts=attempt)
                 return response
 
-            if response.status == 401 and authenticate and not refreshed and self.auth.refresh(self):
+            if response.status == 401 and authenticate and not refreshed and self._refresh():
                 refreshed = True  # the token expired: one new login, then one retry
                 attempt -= 1
                 continue
@@ -318,6 +322,10 @@ class HttpClient(object):
                 self._pause(attempt, parse_retry_after(response.headers.get('Retry-After')))
                 continue
             raise self._status_error(method, shown, response, attempt)
+
+    def _refresh(self):
+        with self._auth_lock:
+            return self.auth.refresh(self)
 
     def _send(self, method, url, params, body, headers, authenticate):
         request_headers = dict(self.extra_headers)

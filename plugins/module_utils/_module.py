@@ -139,9 +139,9 @@ def send_once(write, recover, subject, result):
                             'service, then run the task again.' % (exc, subject), **result)
 
 
-def report_jobs(module, ids, many, fetch, wait, what='job', result=None):
-    """Read (and with ``wait`` follow) jobs, and build the info result: ``job`` or
-    ``jobs`` + ``summary``, and ``exists``. Missing jobs are data unless waiting."""
+def report_jobs(module, ids, many, fetch, wait, what='job', result=None, key='job'):
+    """Read (and with ``wait`` follow) jobs, and build the info result: ``job`` (or
+    ``key``) or ``jobs`` + ``summary``, and ``exists``. Missing jobs are data unless waiting."""
     result = result if result is not None else {}
     if wait:
         poller = make_poller(module, fetch)
@@ -149,13 +149,13 @@ def report_jobs(module, ids, many, fetch, wait, what='job', result=None):
         try:
             jobs = wait_for(poller, ids, what=what)
         except WaitTimeout as exc:
-            raise ModuleFailure(str(exc), elapsed=round(exc.elapsed, 1), **shape_jobs(ids, many, exc.jobs, result))
-        return shape_jobs(ids, many, jobs, result)
+            raise ModuleFailure(str(exc), elapsed=round(exc.elapsed, 1), **shape_jobs(ids, many, exc.jobs, result, key))
+        return shape_jobs(ids, many, jobs, result, key)
     once = Poller(fetch, timeout=0)  # one concurrent read of each job, no waiting
-    return shape_jobs(ids, many, once.run(ids).jobs, result)
+    return shape_jobs(ids, many, once.run(ids).jobs, result, key)
 
 
-def shape_jobs(ids, many, jobs, result):
+def shape_jobs(ids, many, jobs, result, key='job'):
     found = [jobs.get(key) for key in ids]
     result = dict(result)
     result['exists'] = all(job is not None for job in found)
@@ -164,7 +164,7 @@ def shape_jobs(ids, many, jobs, result):
         result['summary'] = summarize([job for job in found if job is not None])
         result['missing'] = [key for key, job in zip(ids, found) if job is None]
     else:
-        result['job'] = found[0] if found else None
+        result[key] = found[0] if found else None
     return result
 
 

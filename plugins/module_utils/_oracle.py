@@ -242,6 +242,13 @@ def latest_record_for_patch(entries, patch_id):
     return max(enumerate(matches), key=order)[1]
 
 
+def current_patch_level(entries):
+    """The patch level after the newest successful operation, if the API tells it."""
+    levels = [e['rollback_version'] if is_rollback(e) else e['current_patch_level'] for e in entries if e['state'] == 'succeeded']
+    levels = [level for level in levels if level]
+    return levels[-1] if levels else None
+
+
 def running_entry(entries):
     """An entry whose operation is still running on the instance, or None."""
     return next((e for e in entries if e['in_progress']), None)

@@ -164,6 +164,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._oracle import (
     RESUME_HINT,
     OracleClient,
     available_entry,
+    current_patch_level,
     describe_entry,
     entry_job,
     is_applied,
@@ -175,11 +176,6 @@ from ansible_collections.dbops.patching.plugins.module_utils._oracle import (
     running_entry,
     service_argument_spec,
 )
-
-
-def current_patch_level(entries):
-    levels = [e['current_patch_level'] for e in entries if e['current_patch_level'] and e['state'] == 'succeeded']
-    return levels[-1] if levels else None
 
 
 def apply_patch(module, warnings):

@@ -1,0 +1,189 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dbops.patching contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+DOCUMENTATION = r'''
+module: activity_log_info
+short_description: Oracle PaaS activity-log jobs, by id or by search
+version_added: 0.1.0
+description:
+  - Reads jobs of the Oracle PaaS activity log by id (one or many, optionally waiting until they end), or
+    searches the activity log with filters and returns the matching activities.
+  - One search returns many jobs at once (all of a service, or all C(RUNNING) ones) where reads by id
+    would need one request each.
+  - Activity-log job ids are integers in the API; they are returned as strings. The status C(WARN) maps to
+    state V(succeeded) with C(with_warnings=true).
+author:
+  - dbops.patching maintainers (@dbops)
+extends_documentation_fragment:
+  - dbops.patching.oracle
+  - dbops.patching.wait
+  - dbops.patching.attributes
+  - dbops.patching.attributes.info_module
+  - dbops.patching.attributes.actiongroup_oracle
+options:
+  job_id:
+    description:
+      - Id of one job. Mutually exclusive with O(job_ids).
+    type: str
+  job_ids:
+    description:
+      - Ids of several jobs to report (and follow) in one task. The result has RV(jobs) in the same order.
+    type: list
+    elements: str
+  service_name:
+    description:
+      - Search filter, the service instance name (C(serviceName)).
+    type: str
+  service_type:
+    description:
+      - Search filter, the service type (C(serviceType)), for example V(dbaas) or V(MySQLCS).
+    type: str
+  operation_type:
+    description:
+      - Search filter, operation types (C(operationType), repeated), for example V(PATCH_SERVICE).
+    type: list
+    elements: str
+  status:
+    description:
+      - Search filter, statuses (C(status), repeated), for example V(RUNNING) or V(FAILED).
+    type: list
+    elements: str
+  from_start_date:
+    description:
+      - Search filter, activities that started at or after this ISO 8601 time (C(fromStartDate)).
+    type: str
+  to_start_date:
+    description:
+      - Search filter, activities that started at or before this ISO 8601 time (C(toStartDate)).
+    type: str
+  order_by:
+    description:
+      - Sort order of the search (C(orderBy)), for example V(startDate:desc).
+    type: str
+notes:
+  - Without O(job_id) or O(job_ids) the module searches; with no filter at all it returns every activity the API lists.
+  - With O(job_id) or O(job_ids) the search filters are not used (so C(module_defaults) may set them for the group).
+  - O(wait) works only with O(job_id) or O(job_ids).
+'''
+
+EXAMPLES = r'''
+- name: Read one activity-log job
+  dbops.patching.activity_log_info:
+    api_url: https://psm.us.oraclecloud.com
+    identity_domain: ExampleIdentityDomain
+    username: "{{ oracle_user }}"
+    password: "{{ oracle_password }}"
+    job_id: "5150771"
+  register: activity
+
+- name: Find what is still running on an instance (credentials from module_defaults)
+  dbops.patching.activity_log_info:
+    service_name: MyTestInstance
+    service_type: MySQLCS
+    status: [RUNNING, NEW]
+  register: running
+
+- name: Wait for all of them
+  dbops.patching.activity_log_info:
+    job_ids: "{{ running.activities | map(attribute='id') | list }}"
+    wait: true
+  when: running.activities | length > 0
+'''
+
+RETURN = r'''
+exists:
+  description: Whether every requested job was found.
+  returned: when O(job_id) or O(job_ids) is given
+  type: bool
+job:
+  description: The normalized job (same keys as RV(dbops.patching.job_info#module:job)); V(null) when it does not exist.
+  returned: when O(job_id) is given
+  type: dict
+  sample: {"id": "5150771", "state": "succeeded", "terminal": true, "status": "SUCCEED", "with_warnings": false,
+           "progress": null, "operation": "CREATE_SERVICE", "started_at": "2016-10-25T19:44:13.321+0000",
+           "ended_at": "2016-10-25T19:51:29.812+0000", "message": "Activity Ended", "messages": ["Activity Submitted"], "raw": {}}
+jobs:
+  description: The normalized jobs, in the order of O(job_ids); V(null) items for jobs that do not exist.
+  returned: when O(job_ids) is given
+  type: list
+  elements: dict
+summary:
+  description: Counts of RV(jobs) (or RV(activities)) by state, and C(total).
+  returned: when O(job_ids) is given, or when searching
+  type: dict
+missing:
+  description: Ids of O(job_ids) that do not exist.
+  returned: when O(job_ids) is given
+  type: list
+  elements: str
+activities:
+  description: The activities the search found, as normalized jobs.
+  returned: when searching (no O(job_id) or O(job_ids))
+  type: list
+  elements: dict
+elapsed:
+  description: Seconds waited before the timeout.
+  returned: when the wait timed out
+  type: float
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dbops.patching.plugins.module_utils._jobs import summarize
+from ansible_collections.dbops.patching.plugins.module_utils._module import (
+    ModuleFailure,
+    job_ids_argument_spec,
+    report_jobs,
+    requested_job_ids,
+    run_module,
+    wait_argument_spec,
+)
+from ansible_collections.dbops.patching.plugins.module_utils._oracle import OracleClient, oracle_argument_spec
+
+FILTERS = (
+    ('service_name', 'serviceName'),
+    ('service_type', 'serviceType'),
+    ('operation_type', 'operationType'),
+    ('status', 'status'),
+    ('from_start_date', 'fromStartDate'),
+    ('to_start_date', 'toStartDate'),
+    ('order_by', 'orderBy'),
+)
+
+
+def report(module, warnings):
+    params = module.params
+    client = OracleClient(params)
+    ids, many = requested_job_ids(module)
+    if ids:
+        return report_jobs(module, ids, many, lambda job_id: client.activity_job(job_id, warnings), params['wait'],
+                           what='activity-log job', result=dict(changed=False))
+    if params['wait']:
+        raise ModuleFailure('wait=true needs job_id or job_ids; a search returns what the activity log holds now.')
+    query = dict((api, params[option]) for option, api in FILTERS if params[option] not in (None, []))
+    activities = client.activity_filter(query, warnings)
+    return dict(changed=False, activities=activities, summary=summarize(activities))
+
+
+def main():
+    argument_spec = oracle_argument_spec()
+    argument_spec.update(job_ids_argument_spec())
+    argument_spec.update(wait_argument_spec(wait_default=False))
+    argument_spec.update(
+        service_name=dict(type='str'),
+        service_type=dict(type='str'),
+        operation_type=dict(type='list', elements='str'),
+        status=dict(type='list', elements='str'),
+        from_start_date=dict(type='str'),
+        to_start_date=dict(type='str'),
+        order_by=dict(type='str'),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, mutually_exclusive=[('job_id', 'job_ids')], supports_check_mode=True)
+    run_module(module, report)
+
+
+if __name__ == '__main__':
+    main()

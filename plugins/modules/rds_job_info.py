@@ -1,0 +1,177 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dbops.patching contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+DOCUMENTATION = r'''
+module: rds_job_info
+short_description: Status of Open Telekom Cloud RDS task-center jobs
+version_added: 0.1.0
+description:
+  - Reads Open Telekom Cloud RDS v3 jobs (C(GET /v3/{project_id}/jobs?id=...)), for example the minor-version
+    upgrade, restart or resize of a database instance, and optionally waits until they end.
+  - One task can follow many jobs at once with O(job_ids); they are polled concurrently over one session.
+  - Logs in to IAM with a password (the token is renewed once if it expires), or uses O(auth_token) as it is.
+  - RDS answers C(DBS.200543) (job does not exist) for a few seconds right after a job is created. Without
+    O(wait) such a job is reported with RV(exists=false); with O(wait=true) it is tolerated for a grace period,
+    then the module fails.
+  - Tolerates the quirks real answers have (a key C(" status"), C("60 % "), names with leading spaces).
+author:
+  - dbops.patching maintainers (@dbops)
+extends_documentation_fragment:
+  - dbops.patching.otc
+  - dbops.patching.wait
+  - dbops.patching.attributes
+  - dbops.patching.attributes.info_module
+  - dbops.patching.attributes.actiongroup_otc
+options:
+  job_id:
+    description:
+      - Id of the job. Exactly one of O(job_id) and O(job_ids) is required.
+    type: str
+  job_ids:
+    description:
+      - Ids of several jobs to report (and follow) in one task. The result has RV(jobs) in the same order.
+    type: list
+    elements: str
+'''
+
+EXAMPLES = r'''
+- name: Follow a minor-version upgrade until it ends
+  dbops.patching.rds_job_info:
+    cloud: otc-prod
+    job_id: "{{ upgrade.job_id }}"
+    wait: true
+    wait_timeout: 3600
+  register: upgrade_job
+
+- name: Follow the jobs of a whole fleet at once, credentials from the environment (OS_*)
+  dbops.patching.rds_job_info:
+    job_ids: "{{ upgrades | map(attribute='job_id') | list }}"
+    wait: true
+  register: fleet
+
+- name: Report the failures
+  ansible.builtin.debug:
+    msg: "{{ item.instance.name }}: {{ item.fail_reason }}"
+  loop: "{{ fleet.jobs | selectattr('state', 'equalto', 'failed') | list }}"
+  loop_control:
+    label: "{{ item.id }}"
+'''
+
+RETURN = r'''
+exists:
+  description: Whether every requested job was found.
+  returned: always
+  type: bool
+job:
+  description:
+    - The normalized job, when O(job_id) was given; V(null) when it does not exist.
+  returned: when O(job_id) is given
+  type: dict
+  contains:
+    id:
+      description: Job id.
+      type: str
+      sample: a9767ede-fe0f-4888-9003-e843a4c90514
+    state:
+      description: One of V(pending), V(running), V(succeeded), V(failed), V(canceled), V(unknown).
+      type: str
+    terminal:
+      description: Whether the state is V(succeeded), V(failed) or V(canceled).
+      type: bool
+    status:
+      description: The raw status, V(Running), V(Completed) or V(Failed).
+      type: str
+    with_warnings:
+      description: Always V(false); RDS does not report warnings.
+      type: bool
+    progress:
+      description: Percent done while running (from C(process)), else V(null).
+      type: int
+      sample: 60
+    operation:
+      description: The job name, for example V(CreateMysqlSingleHAInstance).
+      type: str
+    started_at:
+      description: When the job was created (C(created)).
+      type: str
+    ended_at:
+      description: Always V(null); RDS does not report it.
+      type: str
+    message:
+      description: C(fail_reason), or a line with the name, status and progress.
+      type: str
+    messages:
+      description: C(fail_reason) when the job failed.
+      type: list
+      elements: str
+    raw:
+      description: The API's document, untouched.
+      type: dict
+    instance:
+      description: The instance the job runs on, C(id) and C(name).
+      type: dict
+      sample: {"id": "a48e43ff268f4c0e879652d65e63d0fbin01", "name": "DO-NOT-TOUCH-mgr2-mysql-single"}
+    entities:
+      description: What the job is about; varies by job (C({}) when nothing).
+      type: dict
+    fail_reason:
+      description: Why the job failed, or V(null).
+      type: str
+jobs:
+  description: The normalized jobs (see RV(job)), in the order of O(job_ids); V(null) items for jobs that do not exist.
+  returned: when O(job_ids) is given
+  type: list
+  elements: dict
+summary:
+  description: Counts of RV(jobs) by state, and C(total).
+  returned: when O(job_ids) is given
+  type: dict
+  sample: {"pending": 0, "running": 0, "succeeded": 19, "failed": 1, "canceled": 0, "unknown": 0, "total": 20}
+missing:
+  description: Ids of O(job_ids) that do not exist.
+  returned: when O(job_ids) is given
+  type: list
+  elements: str
+elapsed:
+  description: Seconds waited before the timeout.
+  returned: when the wait timed out
+  type: float
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dbops.patching.plugins.module_utils._module import (
+    job_ids_argument_spec,
+    report_jobs,
+    requested_job_ids,
+    run_module,
+    wait_argument_spec,
+)
+from ansible_collections.dbops.patching.plugins.module_utils._otc import OtcClient, otc_argument_spec
+
+
+def report(module, warnings):
+    client = OtcClient(module.params)
+    ids, many = requested_job_ids(module)
+    return report_jobs(module, ids, many, lambda job_id: client.rds_job(job_id, warnings), module.params['wait'],
+                       what='RDS job', result=dict(changed=False))
+
+
+def main():
+    argument_spec = otc_argument_spec()
+    argument_spec.update(job_ids_argument_spec())
+    argument_spec.update(wait_argument_spec(wait_default=False))
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        mutually_exclusive=[('job_id', 'job_ids')],
+        required_one_of=[('job_id', 'job_ids')],
+        supports_check_mode=True,
+    )
+    run_module(module, report)
+
+
+if __name__ == '__main__':
+    main()
