@@ -44,7 +44,7 @@ options:
     type: path
   request_timeout:
     description:
-      - Seconds to wait for the answer to one HTTP request (not the overall wait for a job; see O(wait_timeout)).
+      - Seconds to wait for the answer to one HTTP request (not the overall wait for a job).
     type: float
     default: 30
 requirements:

@@ -11,7 +11,7 @@ class ModuleDocFragment(object):
 options:
   wait:
     description:
-      - Whether to wait until the job (every job with O(job_ids)) ends.
+      - Whether to wait until the job ends (every job, when several are given).
     type: bool
     default: false
   wait_timeout:

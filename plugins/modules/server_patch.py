@@ -12,7 +12,7 @@ description:
   - Starts OS patching on CenturyLink Cloud servers with Patching-as-a-Service (C(executePackage)) and, by
     default, follows each server's run until it ends.
   - A server whose patch execution is already running is followed, not started again; only the other servers
-    are sent, in one request. Once a run has ended, running the module again starts a new patch run: patching
+    are sent, in one request. Once a run has ended, running the module again starts a new patch run, because patching
     is a recurring action, not a state.
   - The request is never sent twice. If its answer is lost, the module re-reads the servers' executions to learn
     whether the runs started, and follows them if so; otherwise it fails without sending it again.
@@ -178,7 +178,8 @@ def patch_servers(module, warnings):
                 return job, retry_after
             execution = new_execution(sid)
             if execution is None:
-                return (job, retry_after) if not job['terminal'] else (dict(job, terminal=False), retry_after)
+                # a queue item that succeeded before its execution shows is not done for us yet
+                return (dict(job, terminal=False) if job['state'] == 'succeeded' else job), retry_after
             entry['execution_id'] = execution['id']
         job, retry_after = client.execution(sid, entry['execution_id'], warnings)
         entry['job'] = job or entry['job']
