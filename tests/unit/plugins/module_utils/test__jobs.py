@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dbops.patching contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import json
+import os
+
+import pytest
+
+from ansible_collections.dbops.patching.plugins.module_utils import _jobs
+
+FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'simulator', 'fixtures')
+
+
+def fixture(name):
+    with open(os.path.join(FIXTURES, name)) as handle:
+        return json.load(handle)
+
+
+@pytest.mark.parametrize('table, status, state, warn', [
+    (_jobs.ORACLE_PATCH_STATUS, 'IN_PROGRESS', 'running', False),
+    (_jobs.ORACLE_PATCH_STATUS, 'IN PROGRESS', 'running', False),
+    (_jobs.ORACLE_PATCH_STATUS, ' in progress ', 'running', False),
+    (_jobs.ORACLE_PATCH_STATUS, 'COMPLETED', 'succeeded', False),
+    (_jobs.ORACLE_PATCH_STATUS, 'FAILED', 'failed', False),
+    (_jobs.ORACLE_PATCH_STATUS, 'COMPLETED_ROLLBACK', 'succeeded', False),
+    (_jobs.ORACLE_PRECHECK_STATUS, 'PASSED_PRECHECK', 'succeeded', False),
+    (_jobs.ORACLE_PRECHECK_STATUS, 'DIDNT_PASS_PRECHECK', 'failed', False),
+    (_jobs.ORACLE_PRECHECK_STATUS, 'DIDNT_FINISHED_PRECHECK', 'failed', False),
+    (_jobs.ORACLE_PRECHECK_STATUS, 'IN_PROGRESS', 'running', False),
+    (_jobs.ACTIVITY_STATUS, 'NEW', 'pending', False),
+    (_jobs.ACTIVITY_STATUS, 'RUNNING', 'running', False),
+    (_jobs.ACTIVITY_STATUS, 'SUCCEED', 'succeeded', False),
+    (_jobs.ACTIVITY_STATUS, 'FAILED', 'failed', False),
+    (_jobs.ACTIVITY_STATUS, 'WARN', 'succeeded', True),
+    (_jobs.ACTIVITY_STATUS, 'In Progress', 'running', False),
+    (_jobs.ACTIVITY_STATUS, 'Succeeded', 'succeeded', False),
+    (_jobs.ACTIVITY_STATUS, 'Failed', 'failed', False),
+    (_jobs.OTC_STATUS, 'Running', 'running', False),
+    (_jobs.OTC_STATUS, 'Completed', 'succeeded', False),
+    (_jobs.OTC_STATUS, 'Failed', 'failed', False),
+    (_jobs.CLC_EXECUTION_STATUS, 'RUNNING', 'running', False),
+    (_jobs.CLC_EXECUTION_STATUS, 'COMPLETED', 'succeeded', False),
+    (_jobs.CLC_EXECUTION_STATUS, 'pending', 'pending', False),
+    (_jobs.CLC_EXECUTION_STATUS, 'completed', 'succeeded', False),
+    (_jobs.CLC_EXECUTION_STATUS, 'failed', 'failed', False),
+    (_jobs.CLC_QUEUE_STATUS, 'notStarted', 'pending', False),
+    (_jobs.CLC_QUEUE_STATUS, 'executing', 'running', False),
+    (_jobs.CLC_QUEUE_STATUS, 'succeeded', 'succeeded', False),
+    (_jobs.CLC_QUEUE_STATUS, 'failed', 'failed', False),
+    (_jobs.CLC_QUEUE_STATUS, 'resumed', 'running', False),
+    (_jobs.CLC_QUEUE_STATUS, 'unknown', 'unknown', False),
+])
+def test_every_documented_status(table, status, state, warn):
+    warnings = []
+    assert _jobs.map_status(status, table, 'job', '1', warnings) == (state, warn)
+    assert warnings == []
+
+
+def test_unknown_status_maps_to_unknown_and_warns():
+    warnings = []
+    assert _jobs.map_status('PAUSED', _jobs.OTC_STATUS, 'OTC RDS job', 'j1', warnings) == ('unknown', False)
+    assert warnings == ['OTC RDS job j1 has a status this collection does not know: \'PAUSED\'; reported as state "unknown".']
+    assert _jobs.map_status(None, _jobs.OTC_STATUS, 'x', 'y') == ('unknown', False)
+
+
+@pytest.mark.parametrize('code, state, warn', [(0, 'pending', False), (1, 'running', False), (2, 'succeeded', False),
+                                               (3, 'succeeded', True), (4, 'failed', False), (5, 'canceled', False)])
+def test_clc_result_codes(code, state, warn):
+    patch = _jobs.normalize_clc_patch({'patch_begin_message': 'KB1', 'patch_end_message': 'Result Code: %d' % code, 'status': 'x'})
+    assert (patch['state'], patch['with_warnings'], patch['result_code']) == (state, warn, code)
+
+
+def test_seed_001_rollback_job_answered_with_an_array():
+    payload = fixture('oracle_001_rollback_job_4208393.json')
+    job = _jobs.normalize_oracle_patch_job(payload, '4208393')
+    assert (job['id'], job['state'], job['status'], job['operation'], job['terminal']) == ('4208393', 'running', 'IN_PROGRESS', 'Rollback', False)
+    assert job['started_at'] == '2016-12-14T00:36:22.831+0000'
+    assert job['ended_at'] is None, 'a running job has no end even if the API shows one'
+    assert job['message'] == 'Rollback in progress'
+    assert job['messages'][-1] == '12:36:23.025 AM Phase rollback-rex started'
+    assert job['raw'] is payload
+    patching = _jobs.normalize_oracle_patch_job(payload, '4207169')
+    assert (patching['operation'], patching['state'], patching['ended_at']) == ('Patch', 'succeeded', '2016-12-13T21:15:04.030+0000')
+    assert _jobs.normalize_oracle_patch_job(payload[0], '4208393')['state'] == 'running', 'a single object works too'
+    assert _jobs.normalize_oracle_patch_job(payload + payload, 'nope') is None
+    assert _jobs.normalize_oracle_patch_job([], '1') is None
+
+
+def test_seed_002_activity_job():
+    record = fixture('activity_002_job_5150771.json')
+    job = _jobs.normalize_activity(record)
+    assert (job['id'], job['state'], job['operation'], job['terminal']) == ('5150771', 'succeeded', 'CREATE_SERVICE', True)
+    assert len(job['messages']) == 17
+    assert job['message'] == 'Activity Ended'
+    assert job['ended_at'] == '2016-10-25T19:51:29.812+0000'
+    assert _jobs.activity_records({'activityLogs': [record]}) == [record]
+    assert _jobs.activity_records([record, 'junk']) == [record]
+    assert _jobs.activity_records(record) == [record]
+    assert _jobs.activity_records({'nothing': 1}) == []
+
+
+def test_seed_004_otc_examples():
+    docs = [fixture('otc_004_example_%d.json' % n) for n in range(1, 7)]
+    jobs = [_jobs.normalize_otc_job(doc, 'x') for doc in docs]
+    assert [j['state'] for j in jobs] == ['succeeded'] * 4 + ['running', 'failed']
+    assert jobs[1]['operation'] == 'CreateMysqlReplicaInstance'
+    assert jobs[3]['operation'] == 'RestartMysqlInstance'
+    assert jobs[4]['status'] == 'Running' and jobs[4]['progress'] == 60
+    assert jobs[4]['message'] == 'CreateMysqlSingleHAInstance Running (60%)'
+    assert jobs[5]['fail_reason'] == 'createVM failed.' and jobs[5]['message'] == 'createVM failed.'
+    assert jobs[0]['instance'] == {'id': 'a48e43ff268f4c0e879652d65e63d0fbin01', 'name': 'DO-NOT-TOUCH-mgr2-mysql-single'}
+    assert jobs[0]['entities']['resource_id'] == ['a48e43ff268f4c0e879652d65e63d0fbin01.vm', 'a48e43ff268f4c0e879652d65e63d0fbin01.volume']
+    assert jobs[3]['entities'] == {}
+    assert jobs[0]['raw'] is docs[0]
+    empty = _jobs.normalize_otc_job({'job': {}}, 'given')
+    assert (empty['id'], empty['state'], empty['instance']) == ('given', 'unknown', {'id': None, 'name': None})
+
+
+@pytest.mark.parametrize('value, percent', [('60%', 60), ('60 % ', 60), (' 7,5 %', 7), (60, 60), (42.9, 42), ('', None),
+                                            (None, None), ('soon', None), (True, None)])
+def test_parse_percent(value, percent):
+    assert _jobs.parse_percent(value) == percent
+
+
+def test_seed_003_clc_execution():
+    running = {'execution_id': 'VA1-132457', 'status': 'RUNNING', 'start_time': '2016-03-14T16:20:01Z', 'end_time': '',
+               'begin_message': 'Update Process BEGIN', 'end_message': '',
+               'patches': [{'patch_begin_message': 'KB3135174', 'patch_end_message': 'Result Code: 2', 'status': 'completed',
+                            'start_time': 't1', 'end_time': 't2'},
+                           {'patch_begin_message': 'KB3134220', 'patch_end_message': 'Result Code: 1', 'status': 'pending',
+                            'start_time': 't3', 'end_time': ''}]}
+    job = _jobs.normalize_clc_execution(running)
+    assert (job['id'], job['state'], job['ended_at'], job['progress'], job['patch_count']) == ('VA1-132457', 'running', None, 50, 2)
+    assert [p['state'] for p in job['patches']] == ['succeeded', 'running']
+    assert job['patches'][1]['ended_at'] is None
+    done = dict(running, status='COMPLETED', end_time='2016-03-14T16:41:17Z', end_message='Updating Complete',
+                patches=[dict(running['patches'][0], patch_end_message='Result Code: 3')])
+    job = _jobs.normalize_clc_execution([done])
+    assert (job['state'], job['with_warnings'], job['ended_at'], job['message']) == ('succeeded', True, '2016-03-14T16:41:17Z', 'Updating Complete')
+    summary = _jobs.normalize_clc_execution({'execution_id': 'VA1-1', 'status': 'completed', 'patches': 4})
+    assert (summary['patch_count'], summary['patches']) == (4, [])
+    no_code = _jobs.normalize_clc_patch({'patch_begin_message': 'x', 'patch_end_message': 'done', 'status': 'completed'})
+    assert no_code['state'] == 'succeeded' and no_code['result_code'] is None
+    assert _jobs.clc_result_code(None) is None
+
+
+def test_clc_queue_and_precheck():
+    assert _jobs.normalize_clc_queue({'status': 'executing'}, 'q1')['state'] == 'running'
+    assert _jobs.normalize_clc_queue([{'status': 'succeeded'}], 'q1')['terminal'] is True
+    precheck = _jobs.normalize_oracle_precheck_job([{'jobId': '7', 'inProgress': True}], '7')
+    assert precheck['state'] == 'running' and precheck['status'] == 'IN_PROGRESS'
+    failed = _jobs.normalize_oracle_precheck_job({'jobId': '8', 'status': 'DIDNT_PASS_PRECHECK',
+                                                  'preCheckMessages': [{'message': 'disk'}, 'cpu', 3]}, '8')
+    assert failed['messages'] == ['disk', 'cpu', '3'] and failed['message'] == '3'
+    assert _jobs.normalize_oracle_precheck_job([{'jobId': '1'}, {'jobId': '2'}], '9') is None
+
+
+def test_helpers():
+    assert _jobs.clean({' a ': [' b ', {' c': ' d '}], 'n': 1}) == {'a': ['b', {'c': 'd'}], 'n': 1}
+    assert _jobs.text_or_none('  ') is None and _jobs.text_or_none(5) == '5'
+    assert _jobs.one_object([]) is None and _jobs.one_object({'a': 1}) == {'a': 1}
+    assert _jobs.as_list(None) == [] and _jobs.as_list({'a': 1}) == [{'a': 1}]
+    assert _jobs.canonical_status(None) == ''
+    jobs = [_jobs.make_job('1', 'x', 'running'), _jobs.make_job('2', 'y', 'failed')]
+    assert _jobs.summarize(jobs) == dict(pending=0, running=1, succeeded=0, failed=1, canceled=0, unknown=0, total=2)
+    assert _jobs.pending_job('5')['state'] == 'pending'
+    assert set(_jobs.make_job('1', 's', 'succeeded')) == {'id', 'state', 'terminal', 'status', 'with_warnings', 'progress', 'operation',
+                                                          'started_at', 'ended_at', 'message', 'messages', 'raw'}

@@ -1,0 +1,128 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dbops.patching contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import threading
+
+import pytest
+
+from ansible_collections.dbops.patching.plugins.module_utils import _wait
+from ansible_collections.dbops.patching.plugins.module_utils._jobs import make_job
+from ansible_collections.dbops.patching.tests.unit.utils.harness import FakeClock
+
+
+class Cloud(object):
+    """Jobs that end at given fake-clock times; counts the fetches."""
+
+    def __init__(self, clock, ends, retry_after=None, progress=None):
+        self.clock = clock
+        self.ends = ends
+        self.retry_after = retry_after
+        self.progress = progress
+        self.fetches = {}
+        self.lock = threading.Lock()
+
+    def fetch(self, key):
+        with self.lock:
+            self.fetches[key] = self.fetches.get(key, 0) + 1
+        done = self.clock.now >= self.ends[key]
+        job = make_job(key, 'DONE' if done else 'RUNNING', 'succeeded' if done else 'running', progress=self.progress)
+        return job, self.retry_after
+
+
+def poller(cloud, clock, **kwargs):
+    return _wait.Poller(cloud.fetch, clock=clock.monotonic, sleep=clock.sleep, rand=lambda low, high: 1.0, **kwargs)
+
+
+def test_adaptive_interval_grows_to_the_cap():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 200})
+    result = poller(cloud, clock, timeout=1000).run(['a'])
+    assert not result.timed_out
+    assert clock.sleeps[:6] == [1.0, 1.5, 2.25, 3.375, 5.0625, 7.59375]
+    assert max(clock.sleeps) == 30.0
+    assert result.jobs['a']['state'] == 'succeeded'
+
+
+def test_timeout_returns_the_last_state():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 10000})
+    p = poller(cloud, clock, timeout=60, interval=20)
+    result = p.run(['a'])
+    assert result.timed_out and result.pending() == ['a']
+    assert result.jobs['a']['status'] == 'RUNNING'
+    assert result.elapsed == 60
+    with pytest.raises(_wait.WaitTimeout) as info:
+        _wait.wait_for(p, ['a'], what='patch job', resume='run job_info')
+    assert str(info.value).startswith('Timed out after 60 seconds (wait_timeout=60) waiting for patch job a (running: RUNNING).')
+    assert str(info.value).endswith('run job_info.')
+    assert info.value.jobs['a']['status'] == 'RUNNING'
+
+
+def test_never_seen_jobs_are_named():
+    assert _wait.describe_jobs({'a': None}) == 'a (never seen)'
+
+
+def test_retry_after_is_the_next_interval_and_first_delay_is_honoured():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 30}, retry_after=7.0)
+    poller(cloud, clock, timeout=100).run(['a'], first_delay=12)
+    assert clock.sleeps == [12.0, 7.0, 7.0, 7.0]
+
+
+def test_an_explicit_interval_caps_the_first_delay():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 5})
+    poller(cloud, clock, timeout=100, interval=2).run(['a'], first_delay=60)
+    assert clock.sleeps == [2.0, 2.0, 2.0]
+
+
+def test_faster_near_the_end():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 100}, progress=90)
+    poller(cloud, clock, timeout=1000).run(['a'])
+    assert max(clock.sleeps) == 2.0
+
+
+def test_many_jobs_cost_no_more_requests_than_one_at_a_time():
+    ends = dict(('job-%02d' % n, 5 * n) for n in range(20))
+    clock = FakeClock(0)
+    together = Cloud(clock, ends)
+    result = poller(together, clock, timeout=1000, max_workers=4).run(list(ends))
+    assert not result.timed_out
+    assert list(result.jobs) == list(ends), 'results keep the order of the keys'
+    alone_total = 0
+    for key in ends:
+        alone_clock = FakeClock(0)
+        alone = Cloud(alone_clock, ends)
+        poller(alone, alone_clock, timeout=1000).run([key])
+        alone_total += alone.fetches[key]
+    assert sum(together.fetches.values()) <= alone_total
+    assert result.polls == sum(together.fetches.values())
+
+
+def test_duplicate_keys_are_polled_once():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 0})
+    assert list(poller(cloud, clock, timeout=10).run(['a', 'a']).jobs) == ['a']
+    assert cloud.fetches == {'a': 1}
+
+
+def test_zero_timeout_reads_once():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 50, 'b': 50})
+    result = poller(cloud, clock, timeout=0).run(['a', 'b'])
+    assert result.timed_out and cloud.fetches == {'a': 1, 'b': 1} and clock.sleeps == []
+
+
+def test_missing_jobs_keep_being_polled():
+    clock = FakeClock(0)
+    calls = []
+
+    def fetch(key):
+        calls.append(clock.now)
+        return (None, None) if len(calls) < 3 else (make_job(key, 'DONE', 'succeeded'), None)
+
+    result = _wait.Poller(fetch, timeout=100, interval=1, clock=clock.monotonic, sleep=clock.sleep).run(['a'])
+    assert result.jobs['a']['state'] == 'succeeded' and len(calls) == 3
