@@ -105,8 +105,8 @@ def main():
                requests_per_s=round(len(latencies) / elapsed, 1), p50_ms=round(percentile(latencies, 0.50) * 1000, 1),
                p99_ms=round(percentile(latencies, 0.99) * 1000, 1), errors=sum(errors))
     print('%8s %9s %9s %10s %8s %8s %7s' % ('clients', 'live jobs', 'requests', 'requests/s', 'p50 ms', 'p99 ms', 'errors'))
-    print('%8d %9d %9d %10.1f %8.1f %8.1f %7d' % (row['clients'], row['live_jobs'], row['requests'], row['requests_per_s'],
-                                                   row['p50_ms'], row['p99_ms'], row['errors']))
+    values = (row['clients'], row['live_jobs'], row['requests'], row['requests_per_s'], row['p50_ms'], row['p99_ms'], row['errors'])
+    print('%8d %9d %9d %10.1f %8.1f %8.1f %7d' % values)
     os.makedirs(os.path.join(HERE, 'results'), exist_ok=True)
     with open(os.path.join(HERE, 'results', 'simulator.json'), 'w') as handle:
         json.dump(dict(benchmark='simulator', row=row, python=sys.version.split()[0],
