@@ -1,15 +1,18 @@
 # dbops.patching — the two commands a newcomer needs:
 #   make demo   start the simulator and run the safe-patch playbook over a fleet
-#   make test   sanity, unit (with coverage) and integration tests, on ansible-core 2.19,
+#   make test   sanity, unit (with coverage), simulator and integration tests on ansible-core 2.19,
 #               plus sanity and units on 2.16 (oldest) and 2.21 (newest), ansible-lint and a build
+#   make bench  the benchmarks in bench/ (results in bench/results/)
 # Everything is installed into virtual environments under this directory.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3.11
-PYTHON312 ?= $(shell command -v python3.12 2>/dev/null || ls -d $$HOME/.pyenv/versions/3.12.*/bin/python3.12 2>/dev/null | tail -n 1)
+# The first of these that really runs (a pyenv shim may exist for a version that is not selected).
+find_python = $(shell for p in $(1); do "$$p" -c 'import sys' >/dev/null 2>&1 && { command -v "$$p"; break; }; done)
+PYTHON ?= $(call find_python,python3.11 $(wildcard $(HOME)/.pyenv/versions/3.11.*/bin/python3.11) python3)
+PYTHON312 ?= $(call find_python,$(wildcard $(HOME)/.pyenv/versions/3.12.*/bin/python3.12) python3.12)
 VENV := .venv
 VENV216 := .venv-2.16
 VENV221 := .venv-2.21
@@ -17,7 +20,7 @@ BUILD := $(CURDIR)/build
 COLL := $(BUILD)/ansible_collections/dbops/patching
 COVERAGE_MIN := 90
 
-.PHONY: help test demo venv copy sanity units coverage integration compat lint build clean
+.PHONY: help test demo venv copy sanity units coverage simulator integration compat lint build bench clean
 
 help:
 	@echo "make demo   # simulator + playbooks/safe_patch.yml over 12 simulated instances, then the report"
@@ -58,6 +61,9 @@ coverage: venv copy
 	  --cov=ansible_collections/dbops/patching/plugins/module_utils --cov-branch --cov-report=term-missing \
 	  --cov-fail-under=$(COVERAGE_MIN) ansible_collections/dbops/patching/tests/unit
 
+simulator: venv
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/simulator
+
 integration: venv copy
 	bash tests/utils/with_simulator.sh $(VENV)/bin/python $(COLL) \
 	  bash -c 'cd $(COLL) && $(CURDIR)/$(VENV)/bin/ansible-test integration --venv --python 3.11 --requirements --color no'
@@ -81,11 +87,15 @@ build: venv copy
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed $(VENV)/bin/ansible-doc dbops.patching.patch_apply >/dev/null
 	@echo "built and installed: $$(ls $(BUILD)/dist)"
 
-test: sanity coverage units integration compat lint build
+test: sanity coverage units simulator integration compat lint build
 	@echo "make test: all passed"
 
 demo:
 	bash tests/utils/demo.sh
+
+bench: venv
+	$(VENV)/bin/python bench/bench_simulator.py
+	$(VENV)/bin/python bench/bench_wait.py
 
 clean:
 	rm -rf $(BUILD) tests/output reports
