@@ -180,9 +180,6 @@ def run_module(module, work):
     warnings = []
     try:
         result = work(module, warnings)
-    except WaitTimeout as exc:
-        unknown_status_warnings(module, warnings)
-        module.fail_json(msg=str(exc), changed=False, elapsed=round(exc.elapsed, 1))
     except ModuleFailure as exc:
         unknown_status_warnings(module, warnings)
         result = dict(exc.result)

@@ -87,17 +87,6 @@ def job_id_from_write(response):
     return None
 
 
-def write_message(response):
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    if isinstance(body, dict):
-        details = body.get('details') if isinstance(body.get('details'), dict) else body
-        return text_or_none(details.get('message'))
-    return None
-
-
 class OracleClient(object):
     """Calls of the PSM patch API and activity log. Methods return raw documents or
     normalized jobs; they never exit the module."""
@@ -153,10 +142,10 @@ class OracleClient(object):
         return normalize_oracle_precheck_job(raw, job_id, warnings), retry_after
 
     def _write(self, path, body):
-        """PUT and return (job_id, retry_after, message). Not retried once it may
-        have reached the server (see _http.HttpClient)."""
+        """PUT and return (job_id, retry_after). Not retried once it may have
+        reached the server (see _http.HttpClient)."""
         response = self.http.put(path, body=body, expected_json=False)
-        return job_id_from_write(response), _http.parse_retry_after(response.headers.get('Retry-After')), write_message(response)
+        return job_id_from_write(response), _http.parse_retry_after(response.headers.get('Retry-After'))
 
     def precheck(self, service_type, service_name, patch_id):
         return self._write(self.instance_path(service_type, service_name, 'patches', 'checks', patch_id), {})

@@ -231,7 +231,7 @@ def apply_patch(module, warnings):
 
     if params['precheck']:
         result['changed'] = False
-        precheck_id, retry_after, dummy = client.precheck(service[0], service[1], patch_id)
+        precheck_id, retry_after = client.precheck(service[0], service[1], patch_id)
         precheck = follow_job(module, lambda job_id: client.precheck_job(service[0], service[1], job_id, warnings),
                               precheck_id, result, key='precheck_job', first_delay=retry_after, what='precheck job')
         if precheck['state'] != 'succeeded':
@@ -243,11 +243,11 @@ def apply_patch(module, warnings):
         after = latest_record_for_patch(read_entries(client, service[0], service[1], warnings), patch_id)
         if after is not None and not is_rollback(after) and after['job_id'] != (current or {}).get('job_id'):
             result['patch'] = after
-            return after['job_id'], None, None
+            return after['job_id'], None
         return None
 
     try:
-        job_id, retry_after, dummy = send_once(
+        job_id, retry_after = send_once(
             lambda: client.apply(service[0], service[1], patch_id, note=params['note'],
                                  force_apply=params['force_apply'], switch_over=params['switch_over']),
             recover, 'The apply of patch %s to %s' % (patch_id, service[1]), result)

@@ -221,11 +221,11 @@ def rollback_patch(module, warnings):
     def recover():
         after = entry_for_rollback_id(read_entries(client, service[0], service[1], warnings), entry['rollback_id'])
         if after is not None and is_rollback(after) and after['job_id'] != entry['job_id']:
-            return after['job_id'], None, None
+            return after['job_id'], None
         return None
 
     try:
-        job_id, retry_after, dummy = send_once(
+        job_id, retry_after = send_once(
             lambda: client.rollback(service[0], service[1], entry['rollback_id'], note=params['note'], switch_over=params['switch_over']),
             recover, 'The rollback of patch %s on %s' % (entry['patch_id'], service[1]), result)
     except _http.ConflictError as exc:
