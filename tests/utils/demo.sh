@@ -1,64 +1,129 @@
 #!/usr/bin/env bash
-# make demo: a fleet of 12 simulated Oracle PaaS instances patched with the
-# safe_patch role. Two patches fail and are rolled back; the report shows it.
-# Creates its own venv (.venv-demo), starts the simulator, stops it on exit.
+# make demo: patch a fleet of 12 simulated Oracle PaaS instances with the safe_patch
+# role. Two patches fail (demo-db05, demo-db09) and are rolled back.
+#
+# Needs only python3 (3.11+ for ansible-core 2.19) and a package index for pip. It
+#   1. creates .venv-demo with ansible-core 2.19 and requests (once),
+#   2. makes `dbops.patching` resolve to this checkout (a symlink in a temp dir),
+#   3. starts the simulator and seeds the fleet (tests/utils/demo_fleet.json) through
+#      its admin API,
+#   4. runs playbooks/safe_patch.yml over playbooks/inventory/demo.yml, then
+#      playbooks/job_status.yml and playbooks/rollback.yml on a rolled-back instance,
+#   5. prints the report, and stops the simulator on exit, failure or Ctrl-C.
+#
+# Exit code: ansible-playbook exits 2 when some hosts failed, and two hosts end
+# rolled_back on purpose. So the demo expects exactly 2 from the fleet run and then
+# checks the report itself: 10 applied and 2 rolled_back, one rollback request per
+# failed instance and none elsewhere. It exits 0 only when all of that holds.
 set -euo pipefail
+
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 venv=.venv-demo
 python=${PYTHON:-python3}
+time_scale=${DEMO_TIME_SCALE:-60}
+began=$(date +%s)
 
-if [ ! -x "$venv/bin/ansible-playbook" ]; then
-  echo "==> creating $venv"
+if [ ! -x "$venv/bin/ansible-playbook" ] || ! "$venv/bin/python" -c 'import requests' 2>/dev/null; then
+  echo "==> creating $venv (ansible-core 2.19, requests)"
   "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --quiet 'ansible-core==2.19.14' 'requests==2.34.2'
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check 'ansible-core==2.19.14' 'requests==2.34.2'
 fi
+py="$venv/bin/python"
 
 work=$(mktemp -d)
-mkdir -p "$work/collections/ansible_collections/dbops"
-ln -s "$root" "$work/collections/ansible_collections/dbops/patching"
 sim=
 cleanup() {
-  if [ -n "$sim" ]; then kill "$sim" 2>/dev/null || true; wait "$sim" 2>/dev/null || true; fi
+  if [ -n "$sim" ]; then
+    kill "$sim" 2>/dev/null || true
+    wait "$sim" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'echo; echo "demo interrupted"; exit 130' INT TERM
 
-echo "==> starting the cloud simulator"
-"$venv/bin/python" tests/simulator/run.py --port 0 --port-file "$work/url" --time-scale "${DEMO_TIME_SCALE:-60}" \
-  --fixtures tests/utils/demo_fleet.json >"$work/simulator.log" 2>&1 &
+mkdir -p "$work/collections/ansible_collections/dbops"
+ln -s "$root" "$work/collections/ansible_collections/dbops/patching"
+
+echo "==> starting the cloud simulator (time scale $time_scale)"
+"$py" tests/simulator/run.py --port 0 --port-file "$work/url" --time-scale "$time_scale" >"$work/simulator.log" 2>&1 &
 sim=$!
 for _ in $(seq 1 100); do [ -s "$work/url" ] && break; sleep 0.1; done
-[ -s "$work/url" ] || { echo "the simulator did not start"; cat "$work/simulator.log"; exit 1; }
-echo "    listening at $(cat "$work/url")"
+[ -s "$work/url" ] || { echo "the simulator did not start:"; cat "$work/simulator.log"; exit 1; }
+url=$(cat "$work/url")
+echo "    listening at $url"
 
-export ORACLE_PAAS_API_URL ORACLE_PAAS_IDENTITY_DOMAIN=ExampleIdentityDomain ORACLE_PAAS_USERNAME=username ORACLE_PAAS_PASSWORD=password
-ORACLE_PAAS_API_URL=$(cat "$work/url")
-export ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_STDOUT_CALLBACK=default ANSIBLE_DISPLAY_SKIPPED_HOSTS=false
-export ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-} ANSIBLE_RETRY_FILES_ENABLED=false ANSIBLE_LOCALHOST_WARNING=false
+echo "==> seeding 12 instances through $url/__admin__/oracle/instances"
+"$py" - "$url" tests/utils/demo_fleet.json <<'PY'
+import json, sys, urllib.request
+url, fixture = sys.argv[1], sys.argv[2]
+with open(fixture) as handle:
+    instances = json.load(handle)['oracle']
+for instance in instances:
+    request = urllib.request.Request(url + '/__admin__/oracle/instances', data=json.dumps(instance).encode(),
+                                     headers={'Content-Type': 'application/json'}, method='POST')
+    urllib.request.urlopen(request).read()
+failing = [i['name'] for i in instances if any(p.get('fail') for p in i['available'])]
+print('    %d instances; the patch will fail on %s' % (len(instances), ', '.join(failing)))
+PY
 
-echo "==> running playbooks/safe_patch.yml over playbooks/inventory/demo.yml (12 instances, 6 at a time)"
-rm -f reports/safe_patch.json reports/safe_patch.md
+export ORACLE_PAAS_API_URL="$url" ORACLE_PAAS_IDENTITY_DOMAIN=ExampleIdentityDomain
+export ORACLE_PAAS_USERNAME=username ORACLE_PAAS_PASSWORD=password
+export ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
+export ANSIBLE_FORKS=6 ANSIBLE_RETRY_FILES_ENABLED=false ANSIBLE_LOCALHOST_WARNING=false
+export ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_DEPRECATION_WARNINGS=false
+reports="$root/reports"
+rm -f "$reports/safe_patch.json" "$reports/safe_patch.md"
+
+echo "==> ansible-playbook playbooks/safe_patch.yml -i playbooks/inventory/demo.yml (6 instances at a time)"
 start=$(date +%s)
 status=0
 "$venv/bin/ansible-playbook" -i playbooks/inventory/demo.yml playbooks/safe_patch.yml \
-  -e safe_patch_serial=6 -e safe_patch_report_dir="$root/reports" || status=$?
-echo "==> playbook finished in $(( $(date +%s) - start )) s with exit code $status (2 = some hosts failed, as expected here)"
+  -e safe_patch_serial=6 -e safe_patch_report_dir="$reports" || status=$?
+echo "==> the fleet run took $(( $(date +%s) - start )) s and exited $status"
+if [ "$status" -ne 2 ]; then
+  echo "DEMO FAILED: expected exit code 2 (two instances rolled back), got $status"
+  exit 1
+fi
+[ -f "$reports/safe_patch.json" ] && [ -f "$reports/safe_patch.md" ] || { echo "DEMO FAILED: no report was written"; exit 1; }
 
-[ -f reports/safe_patch.md ] || { echo "no report was written"; exit 1; }
+rolled_back=$("$py" -c 'import json, sys
+rows = json.load(open(sys.argv[1]))["results"]
+row = next(r for r in rows if r["outcome"] == "rolled_back")
+print(row["service_name"], row["apply_job"]["id"])' "$reports/safe_patch.json")
+read -r instance apply_job <<<"$rolled_back"
+
+echo "==> ansible-playbook playbooks/job_status.yml: the failed patching job of $instance"
+ANSIBLE_INVENTORY_UNPARSED_WARNING=false "$venv/bin/ansible-playbook" playbooks/job_status.yml -e service_name="$instance" -e job_id="$apply_job"
+
+echo "==> ansible-playbook playbooks/rollback.yml on $instance again: already rolled back, nothing is sent"
+ANSIBLE_INVENTORY_UNPARSED_WARNING=false "$venv/bin/ansible-playbook" playbooks/rollback.yml -e service_name="$instance" -e patch_id=19.21.0.0
+
 echo
-cat reports/safe_patch.md
-echo
+cat "$reports/safe_patch.md"
 echo "Reports: reports/safe_patch.md and reports/safe_patch.json"
-"$venv/bin/python" - <<'PY'
-import json, sys
-results = json.load(open('reports/safe_patch.json'))['results']
-outcomes = sorted(r['outcome'] for r in results)
-expected = sorted(['applied'] * 10 + ['rolled_back'] * 2)
-if outcomes != expected:
-    print('unexpected outcomes: %s' % outcomes)
+
+"$py" - "$url" "$reports/safe_patch.json" <<'PY'
+import json, sys, urllib.parse, urllib.request
+url, report = sys.argv[1], sys.argv[2]
+rows = json.load(open(report))['results']
+problems = []
+outcomes = sorted(r['outcome'] for r in rows)
+if outcomes != sorted(['applied'] * 10 + ['rolled_back'] * 2):
+    problems.append('outcomes %s, expected 10 applied and 2 rolled_back' % outcomes)
+for row in rows:
+    query = urllib.parse.urlencode({'method': 'PUT', 'path': '/instances/%s/patches/[^/]+/rollback$' % row['service_name']})
+    count = json.load(urllib.request.urlopen('%s/__admin__/requests?%s' % (url, query)))['count']
+    expected = 1 if row['outcome'] == 'rolled_back' else 0
+    if count != expected:
+        problems.append('%s: %d rollback requests, expected %d' % (row['service_name'], count, expected))
+if problems:
+    print('DEMO FAILED: ' + '; '.join(problems))
     sys.exit(1)
-print('demo OK: 10 instances patched, 2 rolled back after their patch failed')
+patched = [r['service_name'] for r in rows if r['outcome'] == 'applied']
+rolled = [r['service_name'] for r in rows if r['outcome'] == 'rolled_back']
+print('demo OK: patched %d instances (%s); rolled back %d after their patch failed (%s), one rollback request each.'
+      % (len(patched), ', '.join(patched), len(rolled), ', '.join(rolled)))
 PY
+echo "make demo took $(( $(date +%s) - began )) s"
