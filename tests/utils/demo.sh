@@ -20,16 +20,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 venv=.venv-demo
-python=${PYTHON:-python3}
 time_scale=${DEMO_TIME_SCALE:-60}
 began=$(date +%s)
-
-if [ ! -x "$venv/bin/ansible-playbook" ] || ! "$venv/bin/python" -c 'import requests' 2>/dev/null; then
-  echo "==> creating $venv (ansible-core 2.19, requests)"
-  "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check 'ansible-core==2.19.14' 'requests==2.34.2'
-fi
-py="$venv/bin/python"
 
 work=$(mktemp -d)
 sim=
@@ -42,6 +34,27 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'echo; echo "demo interrupted"; exit 130' INT TERM
+
+# ansible-core 2.19 needs Python 3.11 or newer on the controller.
+find_python() {
+  local candidate
+  for candidate in ${PYTHON:-} python3.13 python3.12 python3.11 python3; do
+    if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+if [ ! -x "$venv/bin/ansible-playbook" ] || ! "$venv/bin/python" -c 'import requests' 2>/dev/null; then
+  python=$(find_python) || { echo "make demo needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)"; exit 1; }
+  echo "==> creating $venv with $python: ansible-core 2.19, requests"
+  "$python" -m venv --clear "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check 'ansible-core==2.19.14' 'requests==2.34.2' \
+    >"$work/pip.log" 2>&1 || { cat "$work/pip.log"; echo "DEMO FAILED: could not install into $venv"; exit 1; }
+fi
+py="$venv/bin/python"
 
 mkdir -p "$work/collections/ansible_collections/dbops"
 ln -s "$root" "$work/collections/ansible_collections/dbops/patching"
