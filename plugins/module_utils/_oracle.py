@@ -24,7 +24,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._jobs import (
 from ansible_collections.dbops.patching.plugins.module_utils._module import connection_argument_spec
 
 SERVICE_TYPES = ('dbaas', 'MySQLCS')
-RESUME_HINT = 'to resume waiting, run dbops.patching.job_info with service_name=%s, job_id=%s and wait=true'
+RESUME_HINT = 'to resume waiting, run dbops.patching.job_info with service_name=%s, job_id=%s, wait=true'
 
 
 def oracle_argument_spec():

@@ -233,7 +233,8 @@ def apply_patch(module, warnings):
         result['changed'] = False
         precheck_id, retry_after = client.precheck(service[0], service[1], patch_id)
         precheck = follow_job(module, lambda job_id: client.precheck_job(service[0], service[1], job_id, warnings),
-                              precheck_id, result, key='precheck_job', first_delay=retry_after, what='precheck job')
+                              precheck_id, result, key='precheck_job', first_delay=retry_after, what='precheck job',
+                              resume=RESUME_HINT % (service[1], precheck_id) + ' and kind=precheck')
         if precheck['state'] != 'succeeded':
             raise ModuleFailure('The precheck of patch %s on %s did not pass (job %s, status %s): %s. The patch was not applied.'
                                 % (patch_id, service[1], precheck_id, precheck['status'], precheck['message']), **result)

@@ -203,3 +203,15 @@ def test_password_never_appears(runner):
         Call('GET', APPLIED, status=500, text='<html>internal error for username:%s</html>' % PASSWORD),
     ])
     assert PASSWORD not in repr(result)
+
+
+def test_precheck_timeout_says_how_to_resume_it(runner):
+    check_url = BASE + '/patches/checks/' + PATCH_ID
+    check_job = BASE + '/patches/checks/job/77'
+    calls = [Call('GET', APPLIED, json_body=[]), Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+             Call('PUT', check_url, status=202, json_body={'message': 'submitted', 'jobId': '77'})]
+    calls += [Call('GET', check_job, status=202, json_body={'jobId': '77', 'status': 'IN_PROGRESS'}) for dummy in range(2)]
+    result = runner.failure(patch_apply.main, dict(APPLY_ARGS, precheck=True, wait_timeout=10, poll_interval=10), calls)
+    assert result['msg'].endswith('run dbops.patching.job_info with service_name=MyTestInstance, job_id=77, wait=true and kind=precheck.')
+    assert result['precheck_job']['state'] == 'running' and result['changed'] is False
+    assert [w['url'] for w in runner.session.writes()] == [check_url]
