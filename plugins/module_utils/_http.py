@@ -173,11 +173,10 @@ def api_error_from_body(body):
 class Response(object):
     """What a request returned: status, headers (case-insensitive) and body."""
 
-    def __init__(self, status, headers, text, url=None):
+    def __init__(self, status, headers, text):
         self.status = status
         self.headers = headers
         self.text = text
-        self.url = url
         self._json = None
         self._decoded = False
 
@@ -220,7 +219,7 @@ class HttpClient(object):
 
     def __init__(self, base_url, auth=None, timeout=30, validate_certs=True, ca_path=None,
                  max_retries=5, backoff_base=0.5, backoff_cap=30.0,
-                 sleep=None, rand=None, session=None, pool_size=16, extra_headers=None):
+                 sleep=None, rand=None, session=None, pool_size=16):
         self.base_url = base_url.rstrip('/') if base_url else ''
         self.auth = auth or Auth()
         self.timeout = timeout
@@ -229,8 +228,6 @@ class HttpClient(object):
         self.backoff_cap = backoff_cap
         self.sleep = sleep or time.sleep
         self.rand = rand or random.uniform
-        self.extra_headers = dict(extra_headers or {})
-        self.retries_done = 0
         if session is None:
             session = requests.Session()
             adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
@@ -328,7 +325,7 @@ class HttpClient(object):
             return self.auth.refresh(self)
 
     def _send(self, method, url, params, body, headers, authenticate):
-        request_headers = dict(self.extra_headers)
+        request_headers = {}
         auth = None
         if authenticate:
             request_headers.update(self.auth.headers())
@@ -354,13 +351,12 @@ class HttpClient(object):
             raise RequestTimeoutError('no answer within %ss (%s)' % (self.timeout, type(exc).__name__))
         except requests.exceptions.RequestException as exc:
             raise TransportError('request failed (%s): %s' % (type(exc).__name__, self._reason(exc)))
-        return Response(raw.status_code, raw.headers, raw.text, url=raw.url)
+        return Response(raw.status_code, raw.headers, raw.text)
 
     def _reason(self, exc):
         return redact(str(exc), self.secrets)[:ERROR_BODY_EXCERPT]
 
     def _pause(self, attempt, retry_after):
-        self.retries_done += 1
         delay = retry_after if retry_after is not None else full_jitter(attempt - 1, self.backoff_base, self.backoff_cap, self.rand)
         self.sleep(delay)
 
