@@ -84,6 +84,11 @@ class TransportError(ApiError):
     kind = 'transport'
 
 
+class TlsError(TransportError):
+    """The TLS handshake failed (for example an untrusted certificate): not retried."""
+    kind = 'tls'
+
+
 class RequestTimeoutError(TransportError):
     """One request exceeded request_timeout."""
     kind = 'timeout'
@@ -233,7 +238,9 @@ class HttpClient(object):
             adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
             session.mount('https://', adapter)
             session.mount('http://', adapter)
-        session.verify = (ca_path or True) if validate_certs else False
+        # Given with every request: requests lets REQUESTS_CA_BUNDLE override a session's verify.
+        self.verify = (ca_path or True) if validate_certs else False
+        session.verify = self.verify
         session.headers.update({'User-Agent': USER_AGENT, 'Accept': 'application/json'})
         self.session = session
         self._prepared = False
@@ -293,7 +300,7 @@ class HttpClient(object):
                 response = self._send(method, url, params, body, headers, authenticate)
             except ApiError as exc:
                 exc.method, exc.path, exc.attempts = method, shown, attempt
-                if isinstance(exc, WriteOutcomeUnknown) or attempt > self.max_retries:
+                if isinstance(exc, (WriteOutcomeUnknown, TlsError)) or attempt > self.max_retries:
                     raise self._final(exc)
                 self._pause(attempt, None)
                 continue
@@ -336,11 +343,11 @@ class HttpClient(object):
         data = json.dumps(body) if body is not None else None
         try:
             raw = self.session.request(method, url, params=params, data=data, headers=request_headers,
-                                       auth=auth, timeout=self.timeout, allow_redirects=False)
+                                       auth=auth, timeout=self.timeout, allow_redirects=False, verify=self.verify)
         except requests.exceptions.ConnectTimeout as exc:
             raise RequestTimeoutError('connection timed out after %ss (%s)' % (self.timeout, type(exc).__name__))
         except requests.exceptions.SSLError as exc:
-            raise TransportError('TLS error (%s): %s' % (type(exc).__name__, self._reason(exc)))
+            raise TlsError('TLS error (%s): %s' % (type(exc).__name__, self._reason(exc)))
         except requests.exceptions.ConnectionError as exc:
             if method not in IDEMPOTENT_METHODS and not _never_connected(exc):
                 raise WriteOutcomeUnknown('the connection failed after the request was sent (%s)' % type(exc).__name__)

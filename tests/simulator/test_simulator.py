@@ -192,3 +192,16 @@ def test_faults_and_counters(url):
     assert counted['count'] == 1
     assert counted['counts']['GET %s/patches/applied' % MYSQL] == 3
     admin(url, 'faults', method='DELETE')
+
+
+def test_https_with_its_own_certificate():
+    simulator = Simulator(time_scale=1.0, https=True).start()
+    try:
+        assert simulator.base_url.startswith('https://127.0.0.1:')
+        answer = requests.get(simulator.base_url + '/paas/api/v1.1/activitylog/%s/job/5150771' % DOMAIN, verify=simulator.ca_path,
+                              timeout=10, **ORACLE)
+        assert answer.status_code == 200
+        with pytest.raises(requests.exceptions.SSLError):
+            requests.get(simulator.base_url + '/__admin__/state', verify=True, timeout=10)
+    finally:
+        simulator.stop()

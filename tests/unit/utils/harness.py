@@ -79,8 +79,9 @@ class FakeSession(object):
     def mount(self, prefix, adapter):
         pass
 
-    def request(self, method, url, params=None, data=None, headers=None, auth=None, timeout=None, allow_redirects=None):
-        self.seen.append(dict(method=method, url=url, params=params, data=data, headers=headers, auth=auth, timeout=timeout))
+    def request(self, method, url, params=None, data=None, headers=None, auth=None, timeout=None, allow_redirects=None, verify=None):
+        self.seen.append(dict(method=method, url=url, params=params, data=data, headers=headers, auth=auth, timeout=timeout,
+                              verify=verify))
         assert self.calls, 'unexpected request %s %s (params %r): no more calls expected' % (method, url, params)
         index = 0
         if self.any_order:

@@ -183,11 +183,11 @@ def test_truncated_json_is_a_bad_response():
     assert 'not valid JSON' in str(info.value)
 
 
-def test_tls_and_other_request_errors():
-    http, dummy, dummy2 = client([Call('GET', BASE + '/x', raises=requests.exceptions.SSLError('certificate verify failed'))], max_retries=0)
-    with pytest.raises(_http.TransportError) as info:
+def test_tls_errors_are_not_retried_and_other_request_errors():
+    http, session, dummy = client([Call('GET', BASE + '/x', raises=requests.exceptions.SSLError('certificate verify failed'))])
+    with pytest.raises(_http.TlsError) as info:
         http.get('/x')
-    assert 'TLS error' in str(info.value)
+    assert 'TLS error' in str(info.value) and len(session.seen) == 1
     http, dummy, dummy2 = client([Call('GET', BASE + '/x', raises=requests.exceptions.InvalidURL('bad'))], max_retries=0)
     with pytest.raises(_http.TransportError):
         http.get('/x')
@@ -251,9 +251,10 @@ def test_empty_body_and_basic_auth_and_verify():
     http, session, dummy = client([Call('GET', BASE + '/x', status=204, expect_basic=('u', 'p'))], auth=Basic(),
                                   validate_certs=False)
     assert http.get('/x').json() is None
-    assert session.verify is False
-    http, session, dummy = client([], ca_path='/etc/ca.pem')
-    assert session.verify == '/etc/ca.pem'
+    assert session.seen[0]['verify'] is False
+    http, session, dummy = client([Call('GET', BASE + '/x', json_body={})], ca_path='/etc/ca.pem')
+    http.get('/x')
+    assert session.seen[0]['verify'] == '/etc/ca.pem', 'passed with each request, so REQUESTS_CA_BUNDLE cannot override it'
 
 
 def test_default_auth_does_nothing():
