@@ -95,9 +95,10 @@ def make_poller(module, fetch, **kwargs):
     return Poller(fetch, timeout=module.params['wait_timeout'], interval=module.params.get('poll_interval'), **kwargs)
 
 
-def tolerant_fetch(fetch, clock, grace=NOT_FOUND_GRACE):
+def tolerant_fetch(fetch, clock, grace=NOT_FOUND_GRACE, what='job'):
     """Wrap ``fetch(key) -> (job or None, retry_after)`` so that a job the API does
-    not show yet counts as pending for ``grace`` seconds, then fails clearly."""
+    not show yet counts as pending for ``grace`` seconds, then fails clearly
+    (naming it as ``what``, e.g. 'RDS job' or 'execution')."""
     started = clock()
 
     def fetch_or_pending(key):
@@ -106,7 +107,8 @@ def tolerant_fetch(fetch, clock, grace=NOT_FOUND_GRACE):
             return job, retry_after
         if clock() - started < grace:
             return pending_job(key, message='not visible yet'), retry_after
-        raise ModuleFailure('Job %s does not exist (still not found %.0f seconds after the wait started).' % (key, grace))
+        raise ModuleFailure('%s %s does not exist (still not found %.0f seconds after the wait started).'
+                            % (what[:1].upper() + what[1:], key, grace))
 
     return fetch_or_pending
 
@@ -115,7 +117,7 @@ def follow_job(module, read, job_id, result, key='job', first_delay=None, what='
     """Wait for one job with the module's wait options; store the last state seen in
     ``result[key]`` and return it. A timeout raises ModuleFailure carrying ``result``."""
     poller = make_poller(module, read)
-    poller.fetch = tolerant_fetch(read, poller.clock)
+    poller.fetch = tolerant_fetch(read, poller.clock, what=what)
     try:
         job = wait_for(poller, [job_id], first_delay=first_delay, what=what, resume=resume)[job_id]
     except WaitTimeout as exc:
@@ -145,7 +147,7 @@ def report_jobs(module, ids, many, fetch, wait, what='job', result=None, key='jo
     result = result if result is not None else {}
     if wait:
         poller = make_poller(module, fetch)
-        poller.fetch = tolerant_fetch(fetch, poller.clock)
+        poller.fetch = tolerant_fetch(fetch, poller.clock, what=what)
         try:
             jobs = wait_for(poller, ids, what=what)
         except WaitTimeout as exc:

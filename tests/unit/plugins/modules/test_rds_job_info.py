@@ -3,8 +3,15 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import json
+import os
+import threading
+
+import pytest
+
 from ansible_collections.dbops.patching.plugins.module_utils import _otc
 from ansible_collections.dbops.patching.plugins.modules import rds_job_info
+from ansible_collections.dbops.patching.tests.unit.utils import harness
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call
 
 PROJECT = '0483b6b16e954cb88930a360d2c4e663'
@@ -14,6 +21,30 @@ PASSWORD = 'otc-pa55word'
 ARGS = dict(username='otcuser', password=PASSWORD, domain_name='OTC-EU-DE-1', project_id=PROJECT)
 USER = {'name': 'otcuser', 'password': PASSWORD, 'domain': {'name': 'OTC-EU-DE-1'}}
 LOGIN = {'auth': {'identity': {'methods': ['password'], 'password': {'user': USER}}, 'scope': {'project': {'id': PROJECT}}}}
+SEED_004 = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'simulator', 'fixtures', 'otc_004_example_%d.json')
+NOT_FOUND = {'error_code': 'DBS.200543', 'error_msg': 'The job does not exist.'}
+
+
+class JobMatchingSession(harness.FakeSession):
+    """Every RDS job shares one URL (the id is in the query): in any order, answer a
+    request with the first expected call of the same URL and query."""
+
+    lock = threading.Lock()
+
+    def request(self, method, url, params=None, data=None, headers=None, auth=None, timeout=None, allow_redirects=None, verify=None):
+        with self.lock:
+            if self.any_order and self.calls:
+                index = next((i for i, c in enumerate(self.calls)
+                              if (c.method, c.url) == (method, url) and c.expect_params in (None, params)), 0)
+                self.calls.insert(0, self.calls.pop(index))
+            return super(JobMatchingSession, self).request(method, url, params=params, data=data, headers=headers, auth=auth,
+                                                           timeout=timeout, allow_redirects=allow_redirects, verify=verify)
+
+
+@pytest.fixture
+def runner(runner, monkeypatch):
+    monkeypatch.setattr(harness, 'FakeSession', JobMatchingSession)
+    return runner
 
 
 def login(token='tok-1', **kwargs):
@@ -99,7 +130,7 @@ def test_fresh_job_is_tolerated_while_waiting(runner):
 def test_a_job_that_never_appears_fails_after_the_grace(runner):
     calls = [login()] + [Call('GET', RDS, status=400, json_body={'error_code': 'DBS.200543', 'error_msg': 'gone'}) for dummy in range(4)]
     result = runner.failure(rds_job_info.main, dict(ARGS, job_id='j1', wait=True, poll_interval=10), calls)
-    assert result['msg'] == 'Job j1 does not exist (still not found 30 seconds after the wait started).'
+    assert result['msg'] == 'RDS job j1 does not exist (still not found 30 seconds after the wait started).'
 
 
 def test_other_errors_are_not_swallowed(runner):
@@ -111,7 +142,7 @@ def test_other_errors_are_not_swallowed(runner):
 
 def test_twenty_jobs_at_once(runner):
     ids = ['job-%02d' % n for n in range(20)]
-    calls = [login()] + [Call('GET', RDS, json_body=job(i, 'Completed', '')) for i in ids]
+    calls = [login()] + [Call('GET', RDS, json_body=job(i, 'Completed', ''), expect_params={'id': i}) for i in ids]
     result = runner.success(rds_job_info.main, dict(ARGS, job_ids=ids, wait=True), calls, any_order=True)
     assert result['summary']['succeeded'] == 20 and [j['id'] for j in result['jobs']] == ids
 
@@ -153,3 +184,116 @@ def test_token_url_forms():
 def test_login_without_token_header(runner):
     result = runner.failure(rds_job_info.main, dict(ARGS, job_id='j1'), [Call('POST', IAM, status=201, json_body={})])
     assert 'without an X-Subject-Token header' in result['msg']
+
+
+def seed_page_example(number):
+    with open(SEED_004 % number, encoding='utf-8') as handle:
+        return handle.read()
+
+
+# The six examples of the seed page, served byte for byte: leading spaces in names, a key
+# " status", "60 % ", "replica" in lower case, resource_id beside resource_ids, fail_reason.
+SEED_EXPECTED = {
+    1: dict(state='succeeded', status='Completed', progress=None, operation='CreateMysqlSingleHAInstance', fail_reason=None,
+            instance={'id': 'a48e43ff268f4c0e879652d65e63d0fbin01', 'name': 'DO-NOT-TOUCH-mgr2-mysql-single'}),
+    2: dict(state='succeeded', status='Completed', progress=None, operation='CreateMysqlReplicaInstance', fail_reason=None,
+            instance={'id': '288caaa9d05f4ec1a1f58de2e0945685in01', 'name': 'mysql-replica'}),
+    3: dict(state='succeeded', status='Completed', progress=None, operation='MysqlBindEIP', fail_reason=None,
+            instance={'id': 'a48e43ff268f4c0e879652d65e63d0fbin01', 'name': 'DO-NOT-TOUCH-mgr2-mysql-single'}),
+    4: dict(state='succeeded', status='Completed', progress=None, operation='RestartMysqlInstance', fail_reason=None,
+            instance={'id': 'a48e43ff268f4c0e879652d65e63d0fbin01', 'name': 'DO-NOT-TOUCH-mgr2-mysql-single'}),
+    5: dict(state='running', status='Running', progress=60, operation='CreateMysqlSingleHAInstance', fail_reason=None,
+            instance={'id': 'a48e43ff268f4c0e879652d65e63d0fbin01', 'name': 'DO-NOT-TOUCH-mgr2-mysql-single'}),
+    6: dict(state='failed', status='Failed', progress=None, operation='CreateMysqlSingleHAInstance', fail_reason='createVM failed.',
+            instance={'id': 'a48e43ff268f4c0e879652d65e63d0fbin01', 'name': 'DO-NOT-TOUCH-mgr2-mysql-single'}),
+}
+
+
+@pytest.mark.parametrize('number', sorted(SEED_EXPECTED))
+def test_every_example_of_the_seed_page(runner, number):
+    text = seed_page_example(number)
+    result = runner.success(rds_job_info.main, dict(ARGS, job_id='seed-004-%d' % number), [
+        login(), Call('GET', RDS, text=text, expect_params={'id': 'seed-004-%d' % number}, expect_headers={'X-Auth-Token': 'tok-1'}),
+    ])
+    job = result['job']
+    assert dict((key, job[key]) for key in SEED_EXPECTED[number]) == SEED_EXPECTED[number]
+    assert job['started_at'] == '2018-08-06T10:41:14+0000' and job['ended_at'] is None and job['with_warnings'] is False
+    assert job['raw'] == json.loads(text), 'raw is the document untouched, quirks and all'
+    assert result['warnings'] == [] and result['exists'] is True
+
+
+def test_seed_page_entities_are_kept_with_stripped_keys(runner):
+    calls = [login()] + [Call('GET', RDS, text=seed_page_example(n)) for n in (1, 2, 3, 4, 6)]
+    ids = ['seed-004-%d' % n for n in (1, 2, 3, 4, 6)]
+    result = runner.success(rds_job_info.main, dict(ARGS, job_ids=ids), calls)
+    first, replica, eip, restart, failed = result['jobs']
+    assert first['entities']['resource_id'] == ['a48e43ff268f4c0e879652d65e63d0fbin01.vm', 'a48e43ff268f4c0e879652d65e63d0fbin01.volume']
+    assert replica['entities']['resource_ids'][0] == '288caaa9d05f4ec1a1f58de2e0945685in01.vm'
+    assert replica['entities']['instance']['type'] == 'replica' and replica['entities']['instance']['replica_of']
+    assert eip['entities'] == {'public_ip': '10.154 .218 .254'} and restart['entities'] == {}
+    assert (failed['message'], failed['messages']) == ('createVM failed.', ['createVM failed.'])
+    assert result['summary'] == dict(pending=0, running=0, succeeded=4, failed=1, canceled=0, unknown=0, total=5)
+
+
+def test_fresh_job_appears_within_the_grace(runner):
+    result = runner.success(rds_job_info.main, dict(ARGS, job_id='j1', wait=True, poll_interval=5), [
+        login(),
+        Call('GET', RDS, status=400, json_body=NOT_FOUND),
+        Call('GET', RDS, status=400, json_body=NOT_FOUND),
+        Call('GET', RDS, json_body=job('j1', 'Running', '60 % ')),
+        Call('GET', RDS, json_body=job('j1', 'Completed', '')),
+    ])
+    assert result['exists'] is True and result['job']['state'] == 'succeeded' and result['job']['progress'] is None
+    assert runner.clock.sleeps == [5.0, 5.0, 5.0]
+
+
+def test_timeout_of_one_job_returns_it(runner):
+    calls = [login()] + [Call('GET', RDS, json_body=job('j1', process='%d%%' % p)) for p in (10, 20, 30)]
+    result = runner.failure(rds_job_info.main, dict(ARGS, job_id='j1', wait=True, wait_timeout=20, poll_interval=10), calls)
+    assert result['msg'].startswith('Timed out after 20 seconds (wait_timeout=20) waiting for RDS job j1 (running: Running).')
+    assert result['job']['progress'] == 30 and result['elapsed'] == 20.0 and result['changed'] is False
+    assert PASSWORD not in repr(result) and 'tok-1' not in repr(result)
+
+
+def test_missing_jobs_in_a_list_without_wait(runner):
+    result = runner.success(rds_job_info.main, dict(ARGS, job_ids=['j1', 'gone']), [
+        login(), Call('GET', RDS, json_body=job('j1'), expect_params={'id': 'j1'}),
+        Call('GET', RDS, status=400, json_body=NOT_FOUND, expect_params={'id': 'gone'}),
+    ])
+    assert result['exists'] is False and result['missing'] == ['gone'] and result['jobs'][1] is None
+    assert result['summary']['total'] == 1
+
+
+def test_twenty_jobs_of_different_lengths_at_once(runner):
+    ids = ['job-%02d' % n for n in range(20)]
+    calls = [login()]
+    for n, job_id in enumerate(ids):
+        query = {'id': job_id}
+        calls += [Call('GET', RDS, json_body=job(job_id, 'Running', '%d%%' % (10 * k)), expect_params=query) for k in range(n % 4)]
+        calls.append(Call('GET', RDS, json_body=job(job_id, 'Failed' if n in (7, 13) else 'Completed', '',
+                                                    fail_reason='boom' if n in (7, 13) else None), expect_params=query))
+    result = runner.success(rds_job_info.main, dict(ARGS, job_ids=ids, wait=True, poll_interval=2), calls, any_order=True)
+    assert [j['id'] for j in result['jobs']] == ids
+    assert result['summary'] == dict(pending=0, running=0, succeeded=18, failed=2, canceled=0, unknown=0, total=20)
+    assert [j['fail_reason'] for j in result['jobs'] if j['state'] == 'failed'] == ['boom', 'boom']
+    assert runner.clock.now - 1000.0 == 6.0, 'followed together: three rounds of 2 s, not one job after another'
+
+
+def test_given_token_that_expired_is_not_renewed(runner):
+    args = dict(auth_token='given-token', project_id=PROJECT, job_id='j1')
+    result = runner.failure(rds_job_info.main, args, [
+        Call('GET', RDS, status=401, json_body={'error_code': 'APIGW.0301', 'error_msg': 'Incorrect IAM authentication information'}),
+    ])
+    assert 'HTTP 401' in result['msg'] and 'APIGW.0301' in result['msg'] and 'given-token' not in repr(result)
+
+
+def test_options_from_the_os_environment(runner, monkeypatch):
+    for name, value in (('OS_USERNAME', 'otcuser'), ('OS_PASSWORD', PASSWORD), ('OS_USER_DOMAIN_NAME', 'OTC-EU-DE-1'),
+                        ('OS_PROJECT_ID', PROJECT), ('OS_REGION_NAME', 'eu-nl')):
+        monkeypatch.setenv(name, value)
+    result = runner.success(rds_job_info.main, dict(job_id='j1'), [
+        Call('POST', 'https://iam.eu-nl.otc.t-systems.com/v3/auth/tokens', status=201, headers={'X-Subject-Token': 'tok-1'},
+             json_body={'token': {}}, expect_json=LOGIN),
+        Call('GET', 'https://rds.eu-nl.otc.t-systems.com/v3/%s/jobs' % PROJECT, json_body=job('j1'), expect_headers={'X-Auth-Token': 'tok-1'}),
+    ])
+    assert result['exists'] and PASSWORD not in repr(result)
