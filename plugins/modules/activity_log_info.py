@@ -99,14 +99,57 @@ exists:
   returned: when O(job_id) or O(job_ids) is given
   type: bool
 job:
-  description: The normalized job (same keys as RV(dbops.patching.job_info#module:job)); V(null) when it does not exist.
+  description: The normalized job; V(null) when it does not exist.
   returned: when O(job_id) is given
   type: dict
-  sample: {"id": "5150771", "state": "succeeded", "terminal": true, "status": "SUCCEED", "with_warnings": false,
-           "progress": null, "operation": "CREATE_SERVICE", "started_at": "2016-10-25T19:44:13.321+0000",
-           "ended_at": "2016-10-25T19:51:29.812+0000", "message": "Activity Ended", "messages": ["Activity Submitted"], "raw": {}}
+  contains:
+    id:
+      description: Job id, as a string (the API's C(jobId) is an integer).
+      type: str
+      sample: "5150771"
+    state:
+      description: One of V(pending), V(running), V(succeeded), V(failed), V(canceled), V(unknown).
+      type: str
+      sample: succeeded
+    terminal:
+      description: Whether the state is V(succeeded), V(failed) or V(canceled).
+      type: bool
+    status:
+      description: The raw status exactly as the API sent it, for example V(RUNNING), V(SUCCEED), V(WARN) or V(In Progress).
+      type: str
+      sample: SUCCEED
+    with_warnings:
+      description: Whether the job ended with status V(WARN) (state V(succeeded)).
+      type: bool
+    progress:
+      description: Always V(null); the activity log does not report progress.
+      type: int
+    operation:
+      description: The C(operationType), for example V(CREATE_SERVICE) or V(PATCH_SERVICE).
+      type: str
+      sample: CREATE_SERVICE
+    started_at:
+      description: C(startDate) (ISO 8601), or V(null).
+      type: str
+      sample: "2016-10-25T19:44:13.321+0000"
+    ended_at:
+      description: C(endDate) (ISO 8601), or V(null) while the job runs.
+      type: str
+      sample: "2016-10-25T19:51:29.812+0000"
+    message:
+      description: The last activity message (or the C(summaryMessage)).
+      type: str
+      sample: Activity Ended
+    messages:
+      description: The activity messages, oldest first.
+      type: list
+      elements: str
+      sample: ["Activity Submitted", "Activity Started", "Activity Ended"]
+    raw:
+      description: The API's activity-log record, untouched.
+      type: dict
 jobs:
-  description: The normalized jobs, in the order of O(job_ids); V(null) items for jobs that do not exist.
+  description: The normalized jobs (see RV(job)), in the order of O(job_ids); V(null) items for jobs that do not exist.
   returned: when O(job_ids) is given
   type: list
   elements: dict
@@ -114,13 +157,14 @@ summary:
   description: Counts of RV(jobs) (or RV(activities)) by state, and C(total).
   returned: when O(job_ids) is given, or when searching
   type: dict
+  sample: {"pending": 0, "running": 2, "succeeded": 5, "failed": 1, "canceled": 0, "unknown": 0, "total": 8}
 missing:
   description: Ids of O(job_ids) that do not exist.
   returned: when O(job_ids) is given
   type: list
   elements: str
 activities:
-  description: The activities the search found, as normalized jobs.
+  description: The activities the search found, as normalized jobs (see RV(job)), in the order the API lists them.
   returned: when searching (no O(job_id) or O(job_ids))
   type: list
   elements: dict
