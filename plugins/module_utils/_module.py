@@ -98,18 +98,22 @@ def make_poller(module, fetch, **kwargs):
 def tolerant_fetch(fetch, clock, grace=NOT_FOUND_GRACE, what='job'):
     """Wrap ``fetch(key) -> (job or None, retry_after)`` so that a job the API does
     not show yet counts as pending for ``grace`` seconds, then fails clearly
-    (naming it as ``what``, e.g. 'RDS job' or 'execution')."""
+    (naming it as ``what``, e.g. 'RDS job' or 'execution').
+    The wrapper's ``unseen`` set holds the keys the API has not shown yet."""
     started = clock()
 
     def fetch_or_pending(key):
         job, retry_after = fetch(key)
         if job is not None:
+            fetch_or_pending.unseen.discard(key)
             return job, retry_after
         if clock() - started < grace:
+            fetch_or_pending.unseen.add(key)
             return pending_job(key, message='not visible yet'), retry_after
         raise ModuleFailure('%s %s does not exist (still not found %.0f seconds after the wait started).'
                             % (what[:1].upper() + what[1:], key, grace))
 
+    fetch_or_pending.unseen = set()
     return fetch_or_pending
 
 
@@ -151,7 +155,12 @@ def report_jobs(module, ids, many, fetch, wait, what='job', result=None, key='jo
         try:
             jobs = wait_for(poller, ids, what=what)
         except WaitTimeout as exc:
-            raise ModuleFailure(str(exc), elapsed=round(exc.elapsed, 1), **shape_jobs(ids, many, exc.jobs, result, key))
+            unseen = [job_id for job_id in ids if job_id in poller.fetch.unseen]
+            message = str(exc)
+            if unseen:
+                message += ' Not shown by the API yet: %s.' % ', '.join(unseen)
+            seen = dict((job_id, None if job_id in unseen else job) for job_id, job in exc.jobs.items())
+            raise ModuleFailure(message, elapsed=round(exc.elapsed, 1), **shape_jobs(ids, many, seen, result, key))
         return shape_jobs(ids, many, jobs, result, key)
     once = Poller(fetch, timeout=0)  # one concurrent read of each job, no waiting
     return shape_jobs(ids, many, once.run(ids).jobs, result, key)

@@ -297,3 +297,15 @@ def test_options_from_the_os_environment(runner, monkeypatch):
         Call('GET', 'https://rds.eu-nl.otc.t-systems.com/v3/%s/jobs' % PROJECT, json_body=job('j1'), expect_headers={'X-Auth-Token': 'tok-1'}),
     ])
     assert result['exists'] and PASSWORD not in repr(result)
+
+
+def test_timeout_before_the_job_ever_appears_reports_it_missing(runner):
+    calls = [login()] + [Call('GET', RDS, status=400, json_body=NOT_FOUND, expect_params={'id': 'fresh'}) for dummy in range(3)]
+    calls.insert(1, Call('GET', RDS, json_body=job('j1', 'Running'), expect_params={'id': 'j1'}))
+    calls += [Call('GET', RDS, json_body=job('j1', 'Running'), expect_params={'id': 'j1'}) for dummy in range(2)]
+    result = runner.failure(rds_job_info.main, dict(ARGS, job_ids=['j1', 'fresh'], wait=True, wait_timeout=10, poll_interval=5), calls,
+                            any_order=True)
+    assert result['msg'].startswith('Timed out after 10 seconds (wait_timeout=10) waiting for RDS jobs j1 (running: Running), fresh ')
+    assert result['msg'].endswith(' Not shown by the API yet: fresh.')
+    assert result['exists'] is False and result['missing'] == ['fresh'] and result['jobs'][1] is None
+    assert result['jobs'][0]['state'] == 'running' and result['summary']['total'] == 1
