@@ -312,7 +312,7 @@ class HttpClient(object):
                     except ValueError:
                         raise BadResponseError(
                             '%s %s: answered %s with a body that is not valid JSON: %s'
-                            % (method, shown, response.status, redact(response.text[:ERROR_BODY_EXCERPT], self.secrets)),
+                            % (method, shown, response.status, redact(response.text, self.secrets)[:ERROR_BODY_EXCERPT]),
                             method=method, path=shown, status=response.status, attempts=attempt)
                 return response
 
@@ -378,8 +378,9 @@ class HttpClient(object):
         return final
 
     def _status_error(self, method, shown, response, attempt):
-        code, api_message = api_error_from_body(response.text)
-        api_message = redact(api_message, self.secrets)
+        # Redact before api_error_from_body cuts the excerpt: a secret across the cut would leak its start.
+        code, api_message = api_error_from_body(redact(response.text, self.secrets))
+        code, api_message = redact(code, self.secrets), redact(api_message, self.secrets)
         status = response.status
         if status in (401, 403):
             cls = AuthError
@@ -392,7 +393,7 @@ class HttpClient(object):
         detail = ': '.join(part for part in (code, api_message) if part)
         message = '%s %s: HTTP %s' % (method, shown, status)
         if attempt > 1:
-            message += ' (after %d attempts)' % attempt
+            message += ' (gave up after %d attempts)' % attempt
         if detail:
             message += ': ' + detail
         return cls(message, method=method, path=shown, status=status, api_code=code, api_message=api_message, attempts=attempt)
