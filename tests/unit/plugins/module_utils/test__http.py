@@ -7,6 +7,7 @@ import email.utils
 
 import pytest
 import requests
+from http.client import RemoteDisconnected
 from urllib3.exceptions import NewConnectionError, ProtocolError
 
 from ansible_collections.dbops.patching.plugins.module_utils import _http
@@ -115,7 +116,8 @@ def test_give_up_after_the_bound():
     http, dummy, sleeps = client(calls, max_retries=2)
     with pytest.raises(_http.HttpStatusError) as info:
         http.get('/x')
-    assert str(info.value) == 'GET /x: HTTP 502 (after 3 attempts): <html>bad gateway</html>'
+    assert str(info.value) == 'GET /x: HTTP 502 (gave up after 3 attempts): <html>bad gateway</html>'
+    assert info.value.attempts == 3
     assert len(sleeps) == 2
 
 
@@ -261,3 +263,244 @@ def test_default_auth_does_nothing():
     auth = _http.Auth()
     assert auth.headers() == {} and auth.basic() is None and auth.refresh(None) is False
     assert auth.prepare(None) is None
+
+
+def remote_disconnected():
+    return requests.exceptions.ConnectionError(ProtocolError('Connection aborted.', RemoteDisconnected('Remote end closed connection')))
+
+
+def test_http_date_retry_after_in_the_past_is_clamped_to_one_second():
+    past = email.utils.formatdate(100.0, usegmt=True)
+    assert _http.parse_retry_after(past, now=1000.0) == 1.0
+    future = email.utils.formatdate(1000.0 + 3600, usegmt=True)
+    assert _http.parse_retry_after(future, now=1000.0) == 60.0
+    assert _http.parse_retry_after(' 12 ') == 12.0
+
+
+def test_full_jitter_draws_between_zero_and_the_capped_exponential():
+    seen = []
+
+    def rand(low, high):
+        seen.append((low, high))
+        return high / 2
+
+    assert [_http.full_jitter(n, base=0.5, cap=30.0, rand=rand) for n in range(8)] == [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 15.0]
+    assert seen == [(0, 0.5), (0, 1.0), (0, 2.0), (0, 4.0), (0, 8.0), (0, 16.0), (0, 30.0), (0, 30.0)]
+    import random
+    rng = random.Random(7)
+    for attempt in range(12):
+        assert 0 <= _http.full_jitter(attempt, base=0.5, cap=30.0, rand=rng.uniform) <= min(30.0, 0.5 * 2 ** attempt)
+
+
+def test_retry_pauses_use_full_jitter_with_the_client_bounds():
+    calls = [Call('GET', BASE + '/x', status=504) for dummy in range(5)] + [Call('GET', BASE + '/x', json_body={})]
+    http, dummy, sleeps = client(calls, backoff_base=2.0, backoff_cap=5.0)
+    http.get('/x')
+    assert sleeps == [2.0, 4.0, 5.0, 5.0, 5.0], 'uniform(0, min(cap, base * 2 ** n)) drawn at its top by the fake rand'
+
+
+def test_remote_disconnected_on_a_get_is_retried():
+    http, session, sleeps = client([Call('GET', BASE + '/x', raises=remote_disconnected()), Call('GET', BASE + '/x', json_body={'a': 1})])
+    assert http.get('/x').json() == {'a': 1}
+    assert len(session.seen) == 2 and len(sleeps) == 1
+
+
+def test_a_503_burst_longer_than_the_bound_gives_up_with_the_count():
+    calls = [Call('GET', BASE + '/x', status=503, json_body={'message': 'busy'}) for dummy in range(6)]
+    http, session, sleeps = client(calls)
+    with pytest.raises(_http.HttpStatusError) as info:
+        http.get('/x')
+    assert str(info.value) == 'GET /x: HTTP 503 (gave up after 6 attempts): busy'
+    assert len(session.seen) == 6 and len(sleeps) == 5
+    session.assert_done()
+
+
+def test_429_give_up_honours_every_retry_after_then_names_the_count():
+    calls = [Call('GET', BASE + '/x', status=429, headers={'Retry-After': '4'}) for dummy in range(3)]
+    http, dummy, sleeps = client(calls, max_retries=2)
+    with pytest.raises(_http.HttpStatusError) as info:
+        http.get('/x')
+    assert 'gave up after 3 attempts' in str(info.value) and info.value.status == 429
+    assert sleeps == [4.0, 4.0]
+
+
+def test_put_reset_after_sending_raises_write_outcome_unknown_after_one_request():
+    http, session, sleeps = client([Call('PUT', BASE + '/p', raises=remote_disconnected())])
+    with pytest.raises(_http.WriteOutcomeUnknown) as info:
+        http.put('/p', body={'note': 'x'})
+    assert str(info.value) == ('PUT /p: the connection failed after the request was sent (ConnectionError); '
+                               'the server may have acted on it, so it was not sent again')
+    assert info.value.to_result()['kind'] == 'write_outcome_unknown'
+    assert len(session.seen) == 1 and sleeps == []
+    session.assert_done()
+
+
+def test_put_refused_before_connecting_is_retried_and_gives_up_with_the_count():
+    http, session, sleeps = client([Call('PUT', BASE + '/p', raises=refused()) for dummy in range(3)], max_retries=2)
+    with pytest.raises(_http.TransportError) as info:
+        http.put('/p', body={})
+    assert not isinstance(info.value, _http.WriteOutcomeUnknown)
+    assert 'gave up after 3 attempts' in str(info.value)
+    assert len(session.seen) == 3 and len(sleeps) == 2
+
+
+def test_put_connect_timeout_is_retried_because_nothing_was_sent():
+    http, session, dummy = client([Call('PUT', BASE + '/p', raises=requests.exceptions.ConnectTimeout('slow')),
+                                   Call('PUT', BASE + '/p', status=202, text='')])
+    assert http.put('/p', body={}, expected_json=False).status == 202
+    assert len(session.seen) == 2
+
+
+def test_put_answered_429_is_retried_with_its_retry_after():
+    http, session, sleeps = client([Call('PUT', BASE + '/p', status=429, headers={'Retry-After': '3'}),
+                                    Call('PUT', BASE + '/p', status=202, json_body={'jobId': '1'}, expect_json={'a': 1})])
+    assert http.put('/p', body={'a': 1}).json() == {'jobId': '1'}
+    assert sleeps == [3.0] and len(session.seen) == 2
+
+
+def test_put_answered_503_is_not_retried():
+    http, session, sleeps = client([Call('PUT', BASE + '/p', status=503, text='busy')])
+    with pytest.raises(_http.HttpStatusError) as info:
+        http.put('/p', body={})
+    assert str(info.value) == 'PUT /p: HTTP 503: busy'
+    assert len(session.seen) == 1 and sleeps == []
+
+
+@pytest.mark.parametrize('error, kind', [
+    (requests.exceptions.ReadTimeout('read timed out'), 'timeout'),
+    (requests.exceptions.ConnectTimeout('connect timed out'), 'timeout'),
+    (requests.exceptions.SSLError('certificate verify failed'), 'tls'),
+])
+def test_typed_transport_errors_on_reads(error, kind):
+    http, dummy, dummy2 = client([Call('GET', BASE + '/x', raises=error)], max_retries=0)
+    with pytest.raises(_http.TransportError) as info:
+        http.get('/x')
+    assert info.value.kind == kind and info.value.status is None
+
+
+def test_ssl_error_on_a_write_is_tls_not_outcome_unknown():
+    http, session, dummy = client([Call('PUT', BASE + '/p', raises=requests.exceptions.SSLError('bad cert'))])
+    with pytest.raises(_http.TlsError):
+        http.put('/p', body={})
+    assert len(session.seen) == 1
+
+
+def test_requests_and_json_bodies_are_sent_as_documented():
+    http, session, dummy = client([Call('POST', BASE + '/p', json_body={}, expect_json={'k': 'v'},
+                                        expect_headers={'Content-Type': 'application/json', 'X-Auth-Token': 'tok-1', 'X-Extra': '1'},
+                                        expect_params={'q': '1'})])
+    http.request('post', '/p', params={'q': '1'}, body={'k': 'v'}, headers={'X-Extra': '1'})
+    seen = session.seen[0]
+    assert (seen['timeout'], seen['verify'], seen['auth']) == (30, True, None)
+    assert session.headers['User-Agent'] == _http.USER_AGENT and session.headers['Accept'] == 'application/json'
+
+
+def test_unauthenticated_requests_skip_the_auth_hook():
+    class Refusing(_http.Auth):
+        def prepare(self, client):
+            raise AssertionError('prepare must not run for an unauthenticated request')
+
+        def headers(self):
+            raise AssertionError('no auth headers')
+
+    http, session, dummy = client([Call('POST', BASE + '/login', status=401, text='no')], auth=Refusing())
+    with pytest.raises(_http.AuthError):
+        http.post('/login', body={}, authenticate=False)
+    assert session.seen[0]['headers'] == {'Content-Type': 'application/json'}
+
+
+def test_prepare_runs_once():
+    class Counting(_http.Auth):
+        prepared = 0
+
+        def prepare(self, client):
+            self.prepared += 1
+
+    auth = Counting()
+    http, dummy, dummy2 = client([Call('GET', BASE + '/x', json_body={}), Call('GET', BASE + '/x', json_body={})], auth=auth)
+    http.get('/x')
+    http.get('/x')
+    assert auth.prepared == 1
+
+
+def test_401_with_a_successful_relogin_is_retried_with_the_new_token():
+    auth = SecretAuth(refresh_ok=True)
+    http, session, sleeps = client([Call('GET', BASE + '/x', status=401, expect_headers={'X-Auth-Token': 'tok-1'}),
+                                    Call('GET', BASE + '/x', json_body={'ok': 1}, expect_headers={'X-Auth-Token': 'tok-2'})], auth=auth)
+    assert http.get('/x').json() == {'ok': 1}
+    assert auth.refreshed == 1 and sleeps == []
+    session.assert_done()
+
+
+def test_401_without_a_possible_relogin_fails_at_once():
+    auth = SecretAuth(refresh_ok=False)
+    http, session, dummy = client([Call('GET', BASE + '/x', status=401, json_body={'message': 'expired'})], auth=auth)
+    with pytest.raises(_http.AuthError) as info:
+        http.get('/x')
+    assert str(info.value) == 'GET /x: HTTP 401: expired' and auth.refreshed == 1
+
+
+def test_the_default_session_is_a_pooled_requests_session():
+    http = _http.HttpClient(BASE + '/', validate_certs=False)
+    assert isinstance(http.session, requests.Session)
+    assert http.base_url == BASE and http.session.verify is False
+    assert http.sleep is _http.time.sleep and http.secrets == ()
+    assert _http.HttpClient(None, session=FakeSession([])).url_for('x') == '/x'
+
+
+SECRET_BODIES = [
+    ('html page echoing the password', '<html><body><p>Login failed for password=%s</p></body></html>' % SECRET),
+    ('secret across the excerpt cut', '<html>' + 'x' * 290 + SECRET + '</html>'),
+    ('password field', '{"message": "bad request", "password": "%s"}' % SECRET),
+    ('error code echoing it', '{"error_code": "%s", "error_msg": "no"}' % SECRET),
+    ('auth header echoed', '{"message": "X-Auth-Token: %s is invalid"}' % SECRET),
+    ('subject token echoed', 'X-Subject-Token=%s' % SECRET),
+]
+
+
+@pytest.mark.parametrize('status', [400, 401, 500])
+@pytest.mark.parametrize('label, body', SECRET_BODIES, ids=[label for label, dummy in SECRET_BODIES])
+def test_no_status_error_carries_a_secret(status, label, body):
+    http, dummy, dummy2 = client([Call('GET', BASE + '/x', status=status, text=body)], max_retries=0)
+    with pytest.raises(_http.HttpStatusError) as info:
+        http.get('/x')
+    for shown in (str(info.value), repr(info.value.to_result()), repr(info.value.args)):
+        assert SECRET not in shown and SECRET[:4] not in shown, label
+
+
+@pytest.mark.parametrize('label, body', SECRET_BODIES, ids=[label for label, dummy in SECRET_BODIES])
+def test_no_bad_response_error_carries_a_secret(label, body):
+    http, dummy, dummy2 = client([Call('GET', BASE + '/x', text='{broken ' + body)])
+    with pytest.raises(_http.BadResponseError) as info:
+        http.get('/x')
+    assert SECRET[:4] not in str(info.value), label
+
+
+def test_a_truncated_body_never_shows_the_start_of_a_secret_across_the_cut():
+    http, dummy, dummy2 = client([Call('GET', BASE + '/x', status=200, text='{' + 'x' * 295 + SECRET)])
+    with pytest.raises(_http.BadResponseError) as info:
+        http.get('/x')
+    assert SECRET[:4] not in str(info.value)
+
+
+@pytest.mark.parametrize('method, error', [
+    ('GET', requests.exceptions.ConnectionError('HTTPSConnectionPool(host=\'u:%s@h\'): Connection refused, password=%s' % (SECRET, SECRET))),
+    ('GET', requests.exceptions.SSLError('TLS failed for https://bob:%s@api.example.com/' % SECRET)),
+    ('GET', requests.exceptions.ReadTimeout('Authorization: Bearer %s timed out' % SECRET)),
+    ('GET', requests.exceptions.InvalidHeader('Invalid header X-Auth-Token: %s' % SECRET)),
+    ('PUT', requests.exceptions.ConnectionError(ProtocolError('aborted %s' % SECRET, ConnectionResetError(104, SECRET)))),
+    ('PUT', requests.exceptions.ReadTimeout('read timed out, token=%s' % SECRET)),
+])
+def test_no_transport_error_carries_a_secret(method, error):
+    http, dummy, dummy2 = client([Call(method, BASE + '/x', raises=error)], max_retries=0)
+    with pytest.raises(_http.TransportError) as info:
+        http.request(method, '/x', body={} if method == 'PUT' else None)
+    assert SECRET not in str(info.value) and SECRET not in repr(info.value.to_result())
+
+
+def test_a_secret_in_the_url_never_shows():
+    http, dummy, dummy2 = client([Call('GET', 'https://bob:%s@api.example.com/x?token=%s' % (SECRET, SECRET), status=404, text='nope')])
+    with pytest.raises(_http.NotFoundError) as info:
+        http.get('https://bob:%s@api.example.com/x?token=%s' % (SECRET, SECRET))
+    assert SECRET not in str(info.value) and SECRET not in (info.value.path or '')
+    assert str(info.value).startswith('GET /x?token=')
