@@ -126,3 +126,85 @@ def test_missing_jobs_keep_being_polled():
 
     result = _wait.Poller(fetch, timeout=100, interval=1, clock=clock.monotonic, sleep=clock.sleep).run(['a'])
     assert result.jobs['a']['state'] == 'succeeded' and len(calls) == 3
+
+
+def test_twenty_jobs_together_cost_exactly_what_following_them_one_at_a_time_costs():
+    ends = dict(('job-%02d' % n, 7 * n + 3) for n in range(20))
+    clock = FakeClock(0)
+    together = Cloud(clock, ends)
+    result = poller(together, clock, timeout=1000, max_workers=8).run(list(ends))
+    alone_counts = {}
+    for key in ends:
+        alone_clock = FakeClock(0)
+        alone = Cloud(alone_clock, ends)
+        poller(alone, alone_clock, timeout=1000).run([key])
+        alone_counts[key] = alone.fetches[key]
+    assert together.fetches == alone_counts, 'each job keeps its own schedule'
+    assert result.polls == sum(alone_counts.values())
+    assert all(job['state'] == 'succeeded' for job in result.jobs.values())
+
+
+def test_fixed_poll_interval_ignores_growth_retry_after_and_progress():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 25}, retry_after=50.0, progress=95)
+    poller(cloud, clock, timeout=100, interval=5).run(['a'])
+    assert clock.sleeps == [5.0] * 5
+    assert cloud.fetches == {'a': 6}
+
+
+def test_retry_after_above_the_cap_is_capped():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 100}, retry_after=45.0)
+    poller(cloud, clock, timeout=1000).run(['a'])
+    assert clock.sleeps == [30.0] * 4
+
+
+def test_adaptive_interval_jitter_stays_within_the_cap():
+    p = _wait.Poller(lambda key: (None, None), timeout=10, rand=lambda low, high: high)
+    assert [round(p.next_interval(n, None, None), 4) for n in (1, 2, 3)] == [1.2, 1.8, 2.7]
+    assert p.next_interval(50, None, None) == 30.0
+    assert p.next_interval(50, make_job('a', 'R', 'running', progress=80), None) == 2.4
+    assert p.next_interval(50, make_job('a', 'R', 'running', progress=79), None) == 30.0
+    low = _wait.Poller(lambda key: (None, None), timeout=10, rand=lambda low, high: low)
+    assert low.next_interval(50, None, None) == 24.0
+
+
+def test_timeout_with_several_jobs_names_every_late_one():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 10, 'b': 10000, 'c': 10000})
+    p = poller(cloud, clock, timeout=30, interval=10)
+    result = p.run(['a', 'b', 'c'])
+    assert result.timed_out and result.pending() == ['b', 'c']
+    assert result.jobs['a']['state'] == 'succeeded', 'jobs that ended are returned too'
+    with pytest.raises(_wait.WaitTimeout) as info:
+        _wait.wait_for(p, ['a', 'b', 'c'])
+    assert str(info.value) == ('Timed out after 30 seconds (wait_timeout=30) waiting for jobs b (running: RUNNING), '
+                               'c (running: RUNNING). It goes on in the cloud; wait again later with the same id to resume.')
+    assert set(info.value.jobs) == {'a', 'b', 'c'} and info.value.elapsed == 30
+
+
+def test_wait_for_returns_the_jobs_when_all_ended():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 3, 'b': 0})
+    jobs = _wait.wait_for(poller(cloud, clock, timeout=100), ['a', 'b'])
+    assert list(jobs) == ['a', 'b'] and all(job['terminal'] for job in jobs.values())
+
+
+def test_first_delay_never_passes_the_deadline():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 1000})
+    result = poller(cloud, clock, timeout=10).run(['a'], first_delay=60)
+    assert clock.sleeps[0] == 10 and cloud.fetches == {'a': 1} and result.timed_out
+
+
+def test_a_deadline_between_polls_is_not_overslept():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 1000})
+    poller(cloud, clock, timeout=25, interval=10).run(['a'])
+    assert clock.sleeps == [10.0, 10.0, 5.0] and cloud.fetches == {'a': 3}
+
+
+def test_defaults_use_the_real_clock_without_sleeping_for_terminal_jobs():
+    p = _wait.Poller(lambda key: (make_job(key, 'DONE', 'succeeded'), None), timeout=5)
+    result = p.run(['a'])
+    assert not result.timed_out and result.polls == 1 and result.elapsed >= 0
