@@ -168,3 +168,72 @@ def test_helpers():
     assert _jobs.pending_job('5')['state'] == 'pending'
     assert set(_jobs.make_job('1', 's', 'succeeded')) == {'id', 'state', 'terminal', 'status', 'with_warnings', 'progress', 'operation',
                                                           'started_at', 'ended_at', 'message', 'messages', 'raw'}
+
+
+def test_seed_003_clc_execution_detail_fixture():
+    payload = fixture('clc_003_execution_VA1-132457.json')
+    job = _jobs.normalize_clc_execution(payload)
+    assert (job['id'], job['state'], job['status'], job['terminal']) == ('VA1-132457', 'succeeded', 'COMPLETED', True)
+    assert job['with_warnings'] is True, 'a patch ended with Result Code 3 (succeeded with errors)'
+    assert (job['started_at'], job['ended_at']) == ('2016-03-14T16:20:01Z', '2016-03-14T16:41:17Z')
+    assert job['patch_count'] == 2 and job['progress'] is None
+    assert [(p['name'][-10:-1], p['result_code'], p['state'], p['with_warnings']) for p in job['patches']] == [
+        ('KB3135174', 2, 'succeeded', False), ('KB3134220', 3, 'succeeded', True)]
+    assert job['messages'][0] == 'Update Process BEGIN' and job['message'] == 'Updating Complete'
+    assert job['raw'] is payload
+    assert _jobs.normalize_clc_execution([payload])['id'] == 'VA1-132457', 'a one-item array works too'
+
+
+def test_seed_004_quirks_one_by_one():
+    running = _jobs.normalize_otc_job(fixture('otc_004_example_5.json'), 'x')
+    assert running['status'] == 'Running', 'the key " status" is read as "status"'
+    assert running['ended_at'] is None and running['fail_reason'] is None and running['messages'] == []
+    renamed = _jobs.normalize_otc_job(fixture('otc_004_example_2.json'), 'x')
+    assert renamed['operation'] == 'CreateMysqlReplicaInstance', 'a leading space in a name is stripped'
+    assert renamed['entities']['resource_ids'] == ['288caaa9d05f4ec1a1f58de2e0945685in01.vm', '288caaa9d05f4ec1a1f58de2e0945685in01.volume']
+    assert renamed['progress'] is None, 'process "" means no progress'
+    ended = _jobs.normalize_otc_job({'job': {'id': 'j', 'status': 'Completed', 'ended': ''}}, 'j')
+    assert ended['ended_at'] is None, 'an empty end time becomes null'
+    flat = _jobs.normalize_otc_job({'id': 'j', 'status': 'Failed', 'fail_reason': ' disk full '}, 'j')
+    assert (flat['state'], flat['message'], flat['messages']) == ('failed', 'disk full', ['disk full'])
+    assert _jobs.normalize_otc_job([{'job': {}}], 'k')['state'] == 'unknown', 'never crash on a wrong shape'
+
+
+@pytest.mark.parametrize('normalize, label', [
+    (lambda w: _jobs.normalize_oracle_patch_job({'jobId': '1', 'lastStatus': 'PAUSED'}, '1', w), 'Oracle patch job 1'),
+    (lambda w: _jobs.normalize_oracle_precheck_job({'jobId': '1', 'status': 'PAUSED'}, '1', w), 'Oracle precheck job 1'),
+    (lambda w: _jobs.normalize_activity({'jobId': 1, 'status': 'PAUSED'}, w), 'Activity log job 1'),
+    (lambda w: _jobs.normalize_otc_job({'job': {'id': '1', 'status': 'PAUSED'}}, '1', w), 'OTC RDS job 1'),
+    (lambda w: _jobs.normalize_clc_execution({'execution_id': '1', 'status': 'PAUSED'}, w), 'CTL execution 1'),
+    (lambda w: _jobs.normalize_clc_queue({'status': 'PAUSED'}, '1', w), 'CTL queue item 1'),
+    (lambda w: _jobs.normalize_clc_execution({'execution_id': '2', 'status': 'COMPLETED', 'patches': [
+        {'patch_begin_message': 'KB1', 'patch_end_message': 'done', 'status': 'PAUSED'}]}, w), 'CTL patch KB1'),
+])
+def test_every_normalizer_reports_an_unknown_status_as_unknown_with_a_warning(normalize, label):
+    warnings = []
+    job = normalize(warnings)
+    if label.startswith('CTL patch'):
+        job = job['patches'][0]
+    assert job['state'] == 'unknown'
+    assert warnings == ["%s has a status this collection does not know: 'PAUSED'; reported as state \"unknown\"." % label]
+
+
+def test_oracle_job_ids_and_parts():
+    record = {'jobId': 'other', 'operationType': 'Patch', 'lastStatus': 'COMPLETED',
+              'patchingResult': {'jobId': '11', 'patchingStatus': 'FAILED', 'startDate': 's', 'endDate': 'e',
+                                 'progressMessages': ['one', 'two']}}
+    by_part = _jobs.normalize_oracle_patch_job([record], '11')
+    assert (by_part['state'], by_part['operation'], by_part['message'], by_part['ended_at']) == ('failed', 'Patch', 'two', 'e')
+    single = _jobs.normalize_oracle_patch_job([record], '99')
+    assert single['state'] == 'succeeded', 'a one-record answer describes the job asked for'
+    patch = _jobs.normalize_oracle_patch_job({'jobId': 5, 'operationType': 'Patch', 'lastStatus': 'IN PROGRESS',
+                                              'patchingResult': {'progressMessages': 'only one'}}, '5')
+    assert (patch['state'], patch['messages'], patch['message']) == ('running', ['only one'], 'only one')
+
+
+def test_seed_002_int_id_becomes_a_string():
+    record = fixture('activity_002_job_5150771.json')
+    assert isinstance(record['jobId'], int)
+    job = _jobs.normalize_activity(record)
+    assert job['id'] == '5150771' and job['status'] == 'SUCCEED' and job['terminal'] is True
+    assert all(isinstance(m, str) for m in job['messages'])
