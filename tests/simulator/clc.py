@@ -4,11 +4,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """CenturyLink Cloud: v2 login, executePackage and its queue, and the
 Patching-as-a-Service executions of seed 003 (upper-case statuses, an array of
-patches, "Result Code: N", empty end times)."""
+patches, "Result Code: N", empty end times while running)."""
 
+import json
 import re
-import time
 import uuid
+
+from .common import Reply, clc_time, fixture
 
 USERNAME = 'ctluser'
 PASSWORD = 'ctlpassword'
@@ -16,113 +18,112 @@ ALIAS = 'OSD'
 LOCATION = 'VA1'
 WINDOWS = 'b229535c-a313-4a31-baf8-6aa71ff4b9ed'
 LINUX = 'c3c6642e-24e1-4c37-b56a-1cf1476ee360'
-QUEUE_DELAY = 2.0  # simulated seconds a queued item waits before it runs
+QUEUE_DELAY = 2.0  # simulated seconds a queued item waits before its execution starts
+FIRST_EXECUTION = 132458  # seed 003's execution is VA1-132457
+SEED_003 = 'clc_003_execution_VA1-132457.json'
+DEFAULT_PATCHES = {
+    'linux': ['kernel-5.14.0-427.el9', 'openssl-3.0.7-27.el9', 'glibc-2.34-100.el9'],
+    'windows': ['Security Update for Windows Server 2019 (KB5034129)', 'Servicing Stack Update (KB5034863)',
+                'Cumulative Update for .NET Framework (KB5034439)'],
+}
 _EXECUTE_RE = re.compile(r'^/v2/operations/(?P<alias>[^/]+)/servers/executePackage$')
 _STATUS_RE = re.compile(r'^/v2/operations/(?P<alias>[^/]+)/status/(?P<id>[^/]+)$')
-_PATCH_RE = re.compile(r'^/rest/servers/(?P<alias>[^/]+)/server/(?P<server>[^/]+)/patch(?:/(?P<execution>[^/]+))?$')
-
-
-def stamp(epoch):
-    return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(epoch))
-
-
-def seed_003_execution():
-    """Execution VA1-132457 of server VA1OSDPATCH33 (no body on the page; its fields)."""
-    return {
-        'execution_id': 'VA1-132457', 'status': 'COMPLETED', 'start_time': '2016-03-14T16:20:01Z',
-        'end_time': '2016-03-14T16:41:17Z', 'duration': '21 minutes 16 seconds', 'begin_message': 'Update Process BEGIN',
-        'end_message': 'Updating Complete',
-        'patches': [
-            {'patch_begin_message': 'Security Update for Windows Server 2012 R2 (KB3135174)', 'patch_end_message': 'Result Code: 2',
-             'status': 'completed', 'start_time': '2016-03-14T16:20:05Z', 'end_time': '2016-03-14T16:29:44Z'},
-            {'patch_begin_message': 'Cumulative Security Update for Internet Explorer 11 (KB3134220)',
-             'patch_end_message': 'Result Code: 3', 'status': 'completed', 'start_time': '2016-03-14T16:29:45Z',
-             'end_time': '2016-03-14T16:41:10Z'},
-        ],
-    }
+_PATCH_RE = re.compile(r'^/rest/servers/(?P<alias>[^/]+)/server/(?P<server>[^/]+)/patch(?:/(?P<execution>[^/]+))?/?$')
 
 
 class ClcCloud(object):
+    """The v2 API (login, queue) and the patching service of one account."""
+
     def __init__(self, state):
         self.state = state
         self.tokens = {}
         self.servers = {}
         self.queue = {}
-        self.next_execution = 132458
+        self.live = []  # queue ids not finished yet
+        self.next_execution = FIRST_EXECUTION
 
     def reset(self):
         self.tokens = {}
         self.servers = {}
         self.queue = {}
-        self.next_execution = 132458
-        self.seed_server({'id': 'VA1OSDPATCH33', 'os': 'windows', 'executions': [seed_003_execution()]})
+        self.live = []
+        self.next_execution = FIRST_EXECUTION
+        self.seed_server({'id': 'VA1OSDPATCH33', 'os': 'windows', 'executions': [json.loads(fixture(SEED_003))]})
 
     def dump(self):
+        self.advance()
         return {'servers': self.servers, 'queue': self.queue}
 
     def seed_server(self, seed):
+        if not isinstance(seed, dict) or not seed.get('id'):
+            raise ValueError('a CTL server seed needs an id')
         server = dict(seed)
         server.setdefault('alias', ALIAS)
         server.setdefault('os', 'linux')
         server.setdefault('patch_duration', 60)
-        server.setdefault('patches', ['kernel-5.14.0-427.el9', 'openssl-3.0.7-27.el9', 'glibc-2.34-100.el9'])
+        server.setdefault('patches', list(DEFAULT_PATCHES.get(server['os'], DEFAULT_PATCHES['linux'])))
         server['executions'] = [dict(e) for e in seed.get('executions', [])]
         self.servers[server['id']] = server
         return {'id': server['id']}
 
-    def _authorized(self, request):
-        header = request.headers.get('Authorization') or ''
-        token = self.tokens.get(header[7:]) if header.startswith('Bearer ') else None
-        return token is not None and token['expires'] > self.state.now()
+    # -- the state machine ---------------------------------------------------------
 
     def advance(self):
-        """Move queued items and their executions to the simulated now."""
+        """Start queued items whose time has come and bring running executions up to now."""
         now = self.state.now()
-        for item in self.queue.values():
-            server = self.servers[item['server']]
+        for queue_id in list(self.live):
+            item = self.queue[queue_id]
             started = item['queued_at'] + QUEUE_DELAY
             if now < started:
                 continue
+            server = self.servers[item['server']]
             if item['execution'] is None:
-                item['execution'] = 'VA1-%d' % self.next_execution
+                item['execution'] = {'execution_id': '%s-%d' % (LOCATION, self.next_execution), 'status': 'RUNNING',
+                                     'start_time': clc_time(self.state.wall_at(started)), 'end_time': '', 'duration': '',
+                                     'begin_message': 'Update Process BEGIN', 'end_message': '', 'patches': []}
                 self.next_execution += 1
-                server['executions'].append({'execution_id': item['execution'], 'status': 'RUNNING',
-                                             'start_time': stamp(item['queued_wall'] + QUEUE_DELAY / self.state.time_scale),
-                                             'end_time': '', 'duration': '', 'begin_message': 'Update Process BEGIN',
-                                             'end_message': '', 'patches': []})
-            execution = next(e for e in server['executions'] if e['execution_id'] == item['execution'])
-            names = server['patches']
-            per_patch = float(server['patch_duration']) / max(1, len(names))
-            done = int((now - started) / per_patch) if per_patch > 0 else len(names)
-            patches = []
-            for index, name in enumerate(names):
-                if index > done:
-                    break
-                finished = index < done
-                failed = finished and server.get('fail') and index == len(names) - 1
-                code = 4 if failed else (2 if finished else 1)
-                patches.append({'patch_begin_message': name, 'patch_end_message': 'Result Code: %d' % code,
-                                'status': 'failed' if failed else ('completed' if finished else 'pending'),
-                                'start_time': stamp(self.state.wall()), 'end_time': stamp(self.state.wall()) if finished else ''})
-            execution['patches'] = patches
-            if done >= len(names) and execution['status'] == 'RUNNING':
-                execution.update(status='FAILED' if server.get('fail') else 'COMPLETED', end_time=stamp(self.state.wall()),
-                                 end_message='Updating Complete', duration='%d seconds' % int(server['patch_duration']))
-            if execution['status'] != 'RUNNING':
-                item['status'] = 'failed' if execution['status'] == 'FAILED' else 'succeeded'
-            else:
+                server['executions'].append(item['execution'])
+            self._progress(server, item['execution'], started, now)
+            if item['execution']['status'] == 'RUNNING':
                 item['status'] = 'executing'
+            else:
+                item['status'] = 'failed' if item['execution']['status'] == 'FAILED' else 'succeeded'
+                self.live.remove(queue_id)
+
+    def _progress(self, server, execution, started, now):
+        names = server['patches']
+        total = float(server['patch_duration'])
+        each = total / max(1, len(names))
+        patches = []
+        for index, name in enumerate(names):
+            begin = started + each * index
+            if begin > now and index:
+                break
+            end = begin + each
+            finished = now >= end
+            code = 1
+            if finished:
+                code = 2
+                if server.get('fail') and index == len(names) - 1:
+                    code = 4
+                elif server.get('warn') and index == 0:
+                    code = 3
+            patches.append({'patch_begin_message': name, 'patch_end_message': 'Result Code: %d' % code,
+                            'status': {1: 'pending', 4: 'failed'}.get(code, 'completed'),
+                            'start_time': clc_time(self.state.wall_at(begin)),
+                            'end_time': clc_time(self.state.wall_at(end)) if finished else ''})
+        execution['patches'] = patches
+        if now >= started + total:
+            minutes, seconds = divmod(int(total), 60)
+            execution.update(status='FAILED' if server.get('fail') else 'COMPLETED', end_time=clc_time(self.state.wall_at(started + total)),
+                             end_message='Updating Complete', duration='%d minutes %d seconds' % (minutes, seconds))
+
+    # -- HTTP ------------------------------------------------------------------------
 
     def handle(self, request):
-        from .server import Reply
-        if request.path == '/v2/authentication/login' and request.method == 'POST':
-            body = request.json() or {}
-            if body.get('username') != USERNAME or body.get('password') != PASSWORD:
-                return Reply(400, {'message': "We didn't recognize the username or password you entered. Please try again."})
-            token = uuid.uuid4().hex + uuid.uuid4().hex
-            self.tokens[token] = {'expires': self.state.now() + float(self.state.config['clc_token_ttl'])}
-            return Reply(200, {'userName': USERNAME, 'accountAlias': ALIAS, 'locationAlias': LOCATION,
-                               'roles': ['ServerAdmin', 'AccountAdmin'], 'bearerToken': token})
+        """The Reply to a request on a CTL path, or None when the path is not CTL's."""
+        if request.path == '/v2/authentication/login':
+            return self._login(request)
         execute = _EXECUTE_RE.match(request.path)
         status = _STATUS_RE.match(request.path)
         patch = _PATCH_RE.match(request.path)
@@ -132,43 +133,64 @@ class ClcCloud(object):
             return Reply(401, {'message': 'Authorization has been denied for this request.'})
         alias = (execute or status or patch).group('alias')
         if alias != ALIAS:
-            return Reply(403, {'message': 'Account alias %s is not accessible.' % alias})
+            return Reply(403, {'message': 'You do not have access to account %s.' % alias})
         self.advance()
         if execute and request.method == 'POST':
             return self._execute(request)
         if status and request.method == 'GET':
             item = self.queue.get(status.group('id'))
             if item is None:
-                return Reply(404, {'message': 'Status %s not found.' % status.group('id')})
+                return Reply(404, {'message': 'Status %s was not found.' % status.group('id')})
             return Reply(200, {'status': item['status']})
         if patch and request.method == 'GET':
-            server = self.servers.get(patch.group('server'))
-            if server is None:
-                return Reply(404, {'message': 'Server %s not found.' % patch.group('server')})
-            if patch.group('execution'):
-                execution = next((e for e in server['executions'] if e['execution_id'] == patch.group('execution')), None)
-                if execution is None:
-                    return Reply(404, {'message': 'Execution %s not found.' % patch.group('execution')})
-                return Reply(200, execution)
-            summary = [dict(e, patches=len(e['patches'])) for e in server['executions']]
-            return Reply(200, summary)
-        return Reply(405, {'message': 'Method not allowed.'})
+            return self._executions(patch.group('server'), patch.group('execution'))
+        return Reply(405, {'message': 'The requested resource does not support http method \'%s\'.' % request.method})
+
+    def _login(self, request):
+        if request.method != 'POST':
+            return Reply(405, {'message': 'Use POST.'})
+        try:
+            body = request.json() or {}
+        except ValueError:
+            body = {}
+        if not isinstance(body, dict) or (body.get('username'), body.get('password')) != (USERNAME, PASSWORD):
+            return Reply(400, {'message': "We didn't recognize the username or password you entered. Please try again."})
+        token = uuid.uuid4().hex + uuid.uuid4().hex
+        self.tokens[token] = self.state.now() + float(self.state.config['clc_token_ttl'])
+        return Reply(200, {'userName': USERNAME, 'accountAlias': ALIAS, 'locationAlias': LOCATION,
+                           'roles': ['ServerAdmin', 'AccountAdmin'], 'bearerToken': token})
+
+    def _authorized(self, request):
+        header = request.headers.get('Authorization') or ''
+        expires = self.tokens.get(header[7:]) if header.startswith('Bearer ') else None
+        return expires is not None and expires > self.state.now()
+
+    def _executions(self, server_id, execution_id):
+        server = self.servers.get(server_id)
+        if server is None:
+            return Reply(404, {'message': 'Server %s was not found.' % server_id})
+        if execution_id:
+            execution = next((e for e in server['executions'] if e['execution_id'] == execution_id), None)
+            if execution is None:
+                return Reply(404, {'message': 'Execution %s was not found.' % execution_id})
+            return Reply(200, execution)
+        return Reply(200, [dict(e, patches=len(e['patches'])) for e in server['executions']])
 
     def _execute(self, request):
-        from .server import Reply
         body = request.json() or {}
-        servers = body.get('servers')
-        package = body.get('package') or {}
+        servers = body.get('servers') if isinstance(body, dict) else None
+        package = (body.get('package') if isinstance(body, dict) else None) or {}
         if not isinstance(servers, list) or not servers or not package.get('packageId'):
             return Reply(400, {'message': 'The request is invalid: servers and package.packageId are required.'})
         unknown = [s for s in servers if s not in self.servers]
         if unknown:
-            return Reply(400, {'message': 'Unknown servers: %s' % ', '.join(unknown)})
+            return Reply(400, {'message': 'Unknown servers: %s' % ', '.join(str(s) for s in unknown)})
         answer = []
         for server_id in servers:
-            queue_id = '%s-%s' % (LOCATION, uuid.uuid4().hex[:12])
+            queue_id = '%s-%s' % (LOCATION.lower(), uuid.uuid4().hex)
             self.queue[queue_id] = {'server': server_id, 'status': 'notStarted', 'queued_at': self.state.now(),
-                                    'queued_wall': self.state.wall(), 'execution': None, 'package': package}
+                                    'execution': None, 'package': package}
+            self.live.append(queue_id)
             answer.append({'server': server_id, 'isQueued': True,
                            'links': [{'rel': 'status', 'href': '/v2/operations/%s/status/%s' % (ALIAS, queue_id), 'id': queue_id}]})
         return Reply(200, answer)

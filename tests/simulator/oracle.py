@@ -2,85 +2,149 @@
 # Copyright (c) dbops.patching contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Oracle PaaS Service Manager: the patch API of dbaas and MySQLCS instances, and
-the activity log, with the shapes of the seed pages (001, 002)."""
+"""Oracle PaaS Service Manager: the patch API of ``dbaas`` and ``MySQLCS`` instances
+and the activity log, with the shapes of the seed pages 001 and 002.
+
+Every patch, rollback and precheck is an ``Operation`` that runs for a number of
+simulated seconds; the records clients read are brought up to the simulated now
+whenever they are read (nothing runs in the background)."""
 
 import base64
+import binascii
 import copy
 import json
-import os
 import re
-import time
 
-FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
+from .common import Reply, fixture, html_error, oracle_clock, oracle_time
+
 DOMAIN = 'ExampleIdentityDomain'
 USERNAME = 'username'
 PASSWORD = 'password'
-FIRST_JOB_ID = 4208393  # the rollback job of seed 001 is the first job after a reset
-PATCH_PHASES = ('Phase initialize started', 'Phase initialize completed', 'Phase patch started',
-                'Phase patch-rex started', 'Phase patch-rex completed', 'Phase patch completed',
-                'Phase finalize started')
-ROLLBACK_PHASES = ('Phase initialize started', 'Phase initialize completed', 'Phase rollback started',
-                   'Phase rollback-rex started', 'Phase rollback-rex completed', 'Phase rollback completed')
+SERVICE_TYPES = ('dbaas', 'MySQLCS')
+FIRST_JOB_ID = 4208393  # seed 001: the first job after a reset is the documented rollback
+FIRST_PRECHECK_ROW = 7001
+FIRST_ROLLBACK_ID = 300001
+FIRST_ROLLBACK_ROW = 553  # seed 001's rollback is row 552
+ACTIVITY_PENDING = 2.0  # simulated seconds an activity stays NEW before it runs
+DEFAULT_DURATIONS = dict(duration=30.0, rollback_duration=30.0, precheck_duration=10.0)
+PATCH_OPTIONS = ('duration', 'rollback_duration', 'precheck_duration', 'fail', 'rollback_fail', 'precheck_fail', 'warn')
 
-_INSTANCE_RE = re.compile(r'^/paas/api/v1\.1/instancemgmt/(?P<domain>[^/]+)/services/(?P<stype>[^/]+)/instances/(?P<name>[^/]+)/patches(?P<rest>/.*)?$')
-_ACTIVITY_RE = re.compile(r'^/paas/api/v1\.1/activitylog/(?P<domain>[^/]+)/(?P<rest>job/[^/]+|filter)$')
+SEED_001_ANSWER = 'oracle_001_rollback_answer.json'
+SEED_001_JOB = 'oracle_001_rollback_job_4208393.json'
+SEED_002_JOB = 'activity_002_job_5150771.json'
+
+PHASES = {
+    'apply': ('Phase initialize started', 'Phase initialize completed', 'Phase patch started', 'Phase patch-rex started',
+              'Phase patch-rex completed', 'Phase patch completed', 'Phase finalize started'),
+    'rollback': ('Phase initialize started', 'Phase initialize completed', 'Phase rollback started', 'Phase rollback-rex started',
+                 'Phase rollback-rex completed', 'Phase rollback completed', 'Phase finalize started'),
+    'precheck': ('Checking the patch bundle', 'Checking free disk space', 'Checking the database state',
+                 'Checking the cluster state'),
+}
+ACTIVITY_TYPES = {'apply': 'PATCH_SERVICE', 'rollback': 'ROLLBACK_PATCH', 'precheck': 'PRECHECK_PATCH'}
+ORACLE_HEADERS = {'Content-Language': 'en', 'X-Frame-Options': 'DENY', 'Vary': 'user-agent'}
+
+_INSTANCE_RE = re.compile(r'^/paas/api/v1\.1/instancemgmt/(?P<domain>[^/]+)/services/(?P<stype>[^/]+)/instances/(?P<name>[^/]+)'
+                          r'/patches(?P<rest>/.*)?$')
+_ACTIVITY_RE = re.compile(r'^/paas/api/v1\.1/activitylog/(?P<domain>[^/]+)/(?P<rest>job/[^/]+|filter)/?$')
 
 
-def fixture(name):
-    with open(os.path.join(FIXTURES, name)) as handle:
-        return handle.read()
+def _reply(status, body=None, headers=None, text=None):
+    return Reply(status, body, headers=dict(ORACLE_HEADERS, **(headers or {})), text=text)
 
 
-def iso(epoch):
-    """Oracle's timestamp format: 2016-12-14T00:36:22.831+0000."""
-    return time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(epoch)) + '.%03d+0000' % int((epoch % 1) * 1000)
+def _error(status, code, message):
+    return _reply(status, {'message': 'PATCHING-%04d: %s' % (code, message)})
 
 
-def clock_line(epoch, text):
-    return '%s %s' % (time.strftime('%I:%M:%S', time.gmtime(epoch)).lstrip('0') + '.%03d' % int((epoch % 1) * 1000)
-                      + time.strftime(' %p', time.gmtime(epoch)), text)
+def _next_version(current, to_version):
+    """'mysql 5.7.15' patched to '5.7.16' is 'mysql 5.7.16'."""
+    if not to_version:
+        return current
+    if current and ' ' in current:
+        return '%s %s' % (current.rsplit(' ', 1)[0], to_version)
+    return to_version
 
 
 class Operation(object):
-    """A running patch, rollback or precheck: when it started, how long it takes, how it ends."""
+    """A patch, rollback or precheck: it runs ``duration`` simulated seconds from
+    ``started`` and ends ``succeeded``, ``failed`` or ``warn`` (succeeded, with
+    warnings in the activity log)."""
 
-    def __init__(self, kind, job_id, started, duration, fail, scripted=False):
-        self.scripted = scripted  # progress messages come from a seed page, leave them as they are
+    def __init__(self, kind, job_id, started, started_wall, duration, outcome, scripted=False):
         self.kind = kind
         self.job_id = job_id
         self.started = started
-        self.duration = float(duration)
-        self.fail = bool(fail)
+        self.started_wall = started_wall
+        self.duration = max(0.0, float(duration))
+        self.outcome = outcome
+        self.scripted = scripted  # a seed page's record: leave its messages as the page shows them
 
-    def fraction(self, now):
-        if self.duration <= 0:
-            return 1.0
-        return max(0.0, min(1.0, (now - self.started) / self.duration))
+    def done(self, now):
+        return now >= self.started + self.duration
+
+    def end_wall(self):
+        return self.started_wall + self.duration
+
+    def phase_lines(self, now):
+        """Progress messages shown so far, each stamped with the moment its phase began."""
+        phases = PHASES[self.kind]
+        lines = []
+        for index, text in enumerate(phases):
+            offset = self.duration * index / len(phases)
+            if index and self.started + offset > now:
+                break
+            lines.append(oracle_clock(self.started_wall + offset, text))
+        return lines
+
+    def final_line(self):
+        return oracle_clock(self.end_wall(), 'Failed' if self.outcome == 'failed' else 'Completed')
+
+
+def _outcome(patch, fail_key):
+    if patch.get(fail_key):
+        return 'failed'
+    return 'warn' if patch.get('warn') and fail_key == 'fail' else 'succeeded'
 
 
 class Instance(object):
+    """One service instance: its patch catalog, what is available and applied, its prechecks."""
+
     def __init__(self, seed):
         self.service_type = seed.get('service_type', 'dbaas')
+        if self.service_type not in SERVICE_TYPES:
+            raise ValueError('service_type must be one of %s' % ', '.join(SERVICE_TYPES))
         self.name = seed['name']
         self.current_version = seed.get('current_version')
-        self.available = [dict(p) for p in seed.get('available', [])]
-        self.applied = [copy.deepcopy(r) for r in seed.get('applied', [])]
+        self.catalog = {}
+        self.available = []  # patch ids, in the seed's order
+        for patch in seed.get('available', []):
+            self.catalog[patch['patchId']] = dict(patch)
+            self.available.append(patch['patchId'])
+        self.applied = [copy.deepcopy(record) for record in seed.get('applied', [])]
         self.prechecks = []
-        self.operations = {}  # id(record or precheck) -> Operation
+        self.live = {}  # job id -> (Operation, record or precheck) still running
 
-    def patch(self, patch_id):
-        return next((p for p in self.available if p.get('patchId') == patch_id), None)
+    def option(self, patch_id, name):
+        patch = self.catalog.get(patch_id) or {}
+        return patch.get(name, DEFAULT_DURATIONS.get(name))
+
+    def busy(self):
+        return bool(self.live)
 
 
 class OracleCloud(object):
+    """The patch API and the activity log of one identity domain."""
+
     def __init__(self, state):
         self.state = state
         self.instances = {}
         self.activities = {}
         self.next_job = FIRST_JOB_ID
-        self.next_rollback_row = 552
-        self.next_rollback_id = 300001
+        self.next_precheck_row = FIRST_PRECHECK_ROW
+        self.next_rollback_id = FIRST_ROLLBACK_ID
+        self.next_rollback_row = FIRST_ROLLBACK_ROW
+        self.seed_rollback = None
 
     # -- seeding -----------------------------------------------------------------
 
@@ -88,329 +152,366 @@ class OracleCloud(object):
         self.instances = {}
         self.activities = {}
         self.next_job = FIRST_JOB_ID
-        self.next_rollback_row = 552
-        self.next_rollback_id = 300001
+        self.next_precheck_row = FIRST_PRECHECK_ROW
+        self.next_rollback_id = FIRST_ROLLBACK_ID
+        self.next_rollback_row = FIRST_ROLLBACK_ROW
         self._seed_001()
-        self.seed_activity(json.loads(fixture('activity_002_job_5150771.json')), verbatim=fixture('activity_002_job_5150771.json'))
+        text = fixture(SEED_002_JOB)
+        self.seed_activity(json.loads(text), verbatim=text)
 
     def _seed_001(self):
         """MySQLCS MyTestInstance with patch 5.7.16-EE applied, as it was before the
-        rollback that seed 001 shows (that rollback becomes job 4208393)."""
-        documented = json.loads(fixture('oracle_001_rollback_job_4208393.json'))[0]
+        rollback seed 001 shows (that rollback becomes job 4208393)."""
+        documented = json.loads(fixture(SEED_001_JOB))[0]
         record = copy.deepcopy(documented)
-        record.pop('rollbackResult')
-        record.update(operationType='Patch', lastStatus='COMPLETED', inProgress=False, jobId='4207169',
-                      resultMessage='MySQL patching succeeded', lastStatusMessage='MySQL patching succeeded',
-                      additionalNote=record['patchingResult']['additionalNote'],
-                      progressMessages=record['patchingResult']['progressMessages'])
-        patch = dict(patchId='5.7.16-EE', displayName='5.7.16', toVersion='5.7.16', duration=120, rollback_duration=120,
-                     patchDescription='MySQL Server version 5.7.16')
-        instance = self.seed_instance(dict(service_type='MySQLCS', name='MyTestInstance', current_version='mysql 5.7.16',
-                                           available=[], applied=[record]))
-        self.instances[('mysqlcs', 'MyTestInstance')].catalog = {'5.7.16-EE': patch}
-        self._documented_rollback = documented
-        return instance
+        del record['rollbackResult']
+        patching = record['patchingResult']
+        record.update(operationType='Patch', lastStatus='COMPLETED', inProgress=False, jobId=patching['jobId'],
+                      resultMessage=patching['resultMessage'], lastStatusMessage=patching['resultMessage'],
+                      additionalNote=patching['additionalNote'], appliedDate=patching['startDate'],
+                      progressMessages=list(patching['progressMessages']))
+        self.seed_instance(dict(service_type='MySQLCS', name='MyTestInstance', current_version='mysql 5.7.16', applied=[record]))
+        instance = self.instances[('MySQLCS', 'MyTestInstance')]
+        instance.catalog['5.7.16-EE'] = dict(patchId='5.7.16-EE', displayName='5.7.16', toVersion='5.7.16',
+                                             patchDescription='MySQL Server version 5.7.16', duration=120, rollback_duration=120)
+        self.seed_rollback = documented
 
     def seed_instance(self, seed):
         instance = Instance(seed)
-        instance.catalog = dict((p['patchId'], p) for p in instance.available)
-        self.instances[(instance.service_type.lower(), instance.name)] = instance
+        self.instances[(instance.service_type, instance.name)] = instance
         return {'service_type': instance.service_type, 'name': instance.name}
 
     def seed_activity(self, record, verbatim=None):
-        record = dict(record)
-        self.activities[str(record['jobId'])] = dict(record=record, verbatim=verbatim, operation=None)
+        if not isinstance(record, dict) or 'jobId' not in record:
+            raise ValueError('an activity-log record needs a jobId')
+        self.activities[str(record['jobId'])] = dict(record=copy.deepcopy(record), verbatim=verbatim, operation=None)
         return {'jobId': record['jobId']}
 
     def dump(self):
-        return dict((('%s/%s' % key), dict(current_version=i.current_version, available=i.available, applied=i.applied,
-                                           prechecks=i.prechecks)) for key, i in self.instances.items())
+        self.advance_all()
+        return dict(('%s/%s' % key, dict(current_version=i.current_version, available=i.available, applied=i.applied,
+                                          prechecks=i.prechecks, running=sorted(i.live)))
+                    for key, i in self.instances.items())
 
-    # -- helpers -----------------------------------------------------------------
+    # -- the state machine ---------------------------------------------------------
 
-    def _job_id(self):
-        job_id = self.next_job
-        self.next_job += 1
-        return str(job_id)
-
-    def _authorized(self, request, domain):
-        header = request.headers.get('Authorization') or ''
-        if not header.startswith('Basic '):
-            return False
-        try:
-            user, dummy, password = base64.b64decode(header[6:]).decode('utf-8').partition(':')
-        except ValueError:
-            return False
-        return user == USERNAME and password == PASSWORD and request.headers.get('X-ID-TENANT-NAME') == domain == DOMAIN
-
-    def _location(self, instance, kind, job_id):
-        return '%s/paas/api/v1.1/instancemgmt/%s/services/%s/instances/%s/patches/%s/job/%s' % (
-            self.state.base_url, DOMAIN, instance.service_type, instance.name, kind, job_id)
-
-    def _accepted(self, instance, kind, job_id, message):
-        from .server import Reply
-        if instance.service_type.lower() == 'mysqlcs':
-            body = {'status': 'Completed', 'details': {'message': message, 'jobId': job_id}}
-        else:
-            body = {'message': message, 'jobId': job_id}
-        headers = {'Location': self._location(instance, kind, job_id), 'Retry-After': self.state.retry_after(60)}
-        return Reply(202, body, headers=headers)
-
-    def _activity(self, instance, job_id, operation_type, operation):
-        self.activities[str(job_id)] = dict(record=dict(
-            activityLogId=int(job_id) + 1000, serviceName=instance.name, serviceType=instance.service_type.lower(),
-            identityDomain=DOMAIN, jobId=int(job_id), startDate=iso(self.state.wall()), endDate=None, status='RUNNING',
-            operationType=operation_type, summaryMessage=operation_type, authDomain=DOMAIN, authUser=USERNAME,
-            initiatedBy='USER', messages=[dict(activityDate=iso(self.state.wall()), message='Activity Submitted'),
-                                          dict(activityDate=iso(self.state.wall()), message='Activity Started')]),
-            verbatim=None, operation=operation)
-
-    # -- state machine -------------------------------------------------------------
+    def advance_all(self):
+        for instance in self.instances.values():
+            self.advance(instance)
 
     def advance(self, instance):
         """Bring every running operation of an instance up to the simulated now."""
         now = self.state.now()
-        wall = self.state.wall()
-        for record in instance.applied:
-            operation = instance.operations.get(id(record))
-            if operation is None or not record.get('inProgress'):
-                continue
-            phases = PATCH_PHASES if operation.kind == 'apply' else ROLLBACK_PHASES
-            result = record['patchingResult'] if operation.kind == 'apply' else record['rollbackResult']
-            if not operation.scripted:
-                shown = int(operation.fraction(now) * len(phases))
-                result['progressMessages'] = result['progressMessages'][:1] + [clock_line(wall, p) for p in phases[1:shown]]
-                record['progressMessages'] = list(result['progressMessages'])
-            if operation.fraction(now) < 1.0:
-                continue
-            result['endDate'] = iso(wall)
-            record['inProgress'] = False
-            if operation.kind == 'apply':
-                status = 'FAILED' if operation.fail else 'COMPLETED'
-                record['resultMessage'] = record['lastStatusMessage'] = (
-                    'Patching failed: phase patch-rex failed on host' if operation.fail else 'Patching succeeded')
-                if not operation.fail:
-                    instance.current_version = record.get('toVersion') or record['patchId']
-                    record['currentPatchLevel'] = instance.current_version
-                    instance.available = [p for p in instance.available if p.get('patchId') != record['patchId']]
+        for job_id, (operation, target) in list(instance.live.items()):
+            if operation.kind == 'precheck':
+                self._advance_precheck(operation, target, now)
             else:
-                status = 'FAILED' if operation.fail else 'COMPLETED_ROLLBACK'
-                record['resultMessage'] = record['lastStatusMessage'] = (
-                    'Rollback failed' if operation.fail else 'Rollback completed')
-                if not operation.fail:
-                    instance.current_version = record.get('rollbackVersion')
-                    patch = instance.catalog.get(record['patchId'])
-                    if patch and not instance.patch(record['patchId']):
-                        instance.available.append(dict(patch))
-            result['progressMessages'].append(clock_line(wall, 'Completed' if not operation.fail else 'Failed'))
+                self._advance_record(instance, operation, target, now)
+            if operation.done(now):
+                del instance.live[job_id]
+
+    def _advance_record(self, instance, operation, record, now):
+        result = record['patchingResult'] if operation.kind == 'apply' else record['rollbackResult']
+        if not operation.scripted:
+            result['progressMessages'] = operation.phase_lines(now)
             record['progressMessages'] = list(result['progressMessages'])
-            result['patchingStatus'] = 'FAILED' if operation.fail else 'COMPLETED'
-            record['lastStatus'] = status
-            self._end_activity(operation.job_id, operation.fail)
-        for check in instance.prechecks:
-            operation = instance.operations.get(id(check))
-            if operation is None or not check['inProgress'] or operation.fraction(now) < 1.0:
-                continue
-            check.update(inProgress=False, endDate=iso(wall),
-                         status='DIDNT_PASS_PRECHECK' if operation.fail else 'PASSED_PRECHECK',
-                         resultMessage='Precheck failed' if operation.fail else 'Precheck passed')
-            if operation.fail:
-                check['preCheckMessages'] = ['Disk space shortage: /u01 needs 8 GB more free space']
-            self._end_activity(operation.job_id, operation.fail)
+        if not operation.done(now):
+            return
+        failed = operation.outcome == 'failed'
+        if operation.scripted:
+            operation.scripted = False
+        result['progressMessages'] = operation.phase_lines(now) + [operation.final_line()]
+        record['progressMessages'] = list(result['progressMessages'])
+        result['endDate'] = oracle_time(operation.end_wall())
+        result['patchingStatus'] = 'FAILED' if failed else 'COMPLETED'
+        record['inProgress'] = False
+        record['totalTime'] = '%d min, %d sec' % divmod(int(operation.duration), 60)
+        if operation.kind == 'apply':
+            message = 'Patching failed: phase patch-rex failed' if failed else 'Patching succeeded'
+            record['lastStatus'] = 'FAILED' if failed else 'COMPLETED'
+            if not failed:
+                instance.current_version = _next_version(instance.current_version, record.get('toVersion'))
+                record['currentPatchLevel'] = instance.current_version
+                instance.available = [p for p in instance.available if p != record['patchId']]
+        else:
+            message = 'Rollback failed: phase rollback-rex failed' if failed else 'Rollback succeeded'
+            record['lastStatus'] = 'FAILED' if failed else 'COMPLETED_ROLLBACK'
+            if not failed:
+                instance.current_version = record.get('rollbackVersion')
+                record['currentPatchLevel'] = instance.current_version
+                if record['patchId'] in instance.catalog and record['patchId'] not in instance.available:
+                    instance.available.append(record['patchId'])
+        result['resultMessage'] = record['resultMessage'] = record['lastStatusMessage'] = message
 
-    def _end_activity(self, job_id, failed):
-        entry = self.activities.get(str(job_id))
-        if entry:
-            record = entry['record']
-            record.update(status='FAILED' if failed else 'SUCCEED', endDate=iso(self.state.wall()))
-            record['messages'].append(dict(activityDate=iso(self.state.wall()), message='Activity Ended'))
+    def _advance_precheck(self, operation, check, now):
+        lines = operation.phase_lines(now)
+        check['preCheckMessages'] = [line.split(' ', 2)[2] + ': passed' for line in lines[:-1]]
+        if not operation.done(now):
+            return
+        failed = operation.outcome == 'failed'
+        check['preCheckMessages'] = [text + ': passed' for text in PHASES['precheck']]
+        if failed:
+            check['preCheckMessages'][1] = 'Checking free disk space: failed, /u01 needs 8 GB more free space'
+        check.update(inProgress=False, endDate=oracle_time(operation.end_wall()),
+                     status='DIDNT_PASS_PRECHECK' if failed else 'PASSED_PRECHECK',
+                     resultMessage='Precheck failed: 1 check did not pass' if failed else 'Precheck passed')
 
-    def _running(self, instance):
-        return any(r.get('inProgress') for r in instance.applied) or any(c['inProgress'] for c in instance.prechecks)
+    def _activity_document(self, entry):
+        """An activity-log record; records of patch operations follow the operation."""
+        record, operation = entry['record'], entry['operation']
+        if operation is None:
+            return record
+        now = self.state.now()
+        started = now >= operation.started + min(ACTIVITY_PENDING, operation.duration)
+        messages = [dict(activityDate=oracle_time(operation.started_wall), message='Activity Submitted')]
+        if started:
+            messages.append(dict(activityDate=oracle_time(operation.started_wall), message='Activity Started'))
+            for line in operation.phase_lines(now):
+                messages.append(dict(activityDate=oracle_time(operation.started_wall), message=line.split(' ', 2)[2]))
+        status = 'RUNNING' if started else 'NEW'
+        end = None
+        if operation.done(now):
+            status = {'failed': 'FAILED', 'warn': 'WARN'}.get(operation.outcome, 'SUCCEED')
+            end = oracle_time(operation.end_wall())
+            if operation.outcome == 'warn':
+                messages.append(dict(activityDate=end, message='Completed with warnings: 1 non-critical step reported errors.'))
+            messages.append(dict(activityDate=end, message='Activity Ended'))
+        return dict(record, status=status, endDate=end, messages=messages)
 
     # -- HTTP ------------------------------------------------------------------------
 
     def handle(self, request):
-        from .server import Reply, html_error
+        """The Reply to a request on an Oracle path, or None when the path is not Oracle's."""
         match = _INSTANCE_RE.match(request.path)
         activity = _ACTIVITY_RE.match(request.path)
         if not match and not activity:
             return None
-        domain = (match or activity).group('domain')
-        if not self._authorized(request, domain):
+        if not self._authorized(request, (match or activity).group('domain')):
             return html_error(401, 'Unauthorized')
         if activity:
             return self._activity_call(request, activity.group('rest'))
-        instance = self.instances.get((match.group('stype').lower(), match.group('name')))
-        if instance is None or match.group('stype') not in ('dbaas', 'MySQLCS'):
-            return Reply(404, {'message': 'Service instance %s not found' % match.group('name')})
+        instance = self.instances.get((match.group('stype'), match.group('name')))
+        if instance is None:
+            return _reply(404, {'message': 'Service instance [%s] of type [%s] was not found.' % (match.group('name'), match.group('stype'))})
         self.advance(instance)
-        rest = (match.group('rest') or '/').strip('/').split('/')
-        method = request.method
-        if method == 'GET' and rest == ['available']:
-            return Reply(200, [self._public_patch(p) for p in instance.available])
-        if method == 'GET' and rest == ['applied']:
-            return Reply(200, instance.applied)
-        if method == 'GET' and rest == ['checks']:
-            return Reply(200, instance.prechecks)
-        if method == 'GET' and len(rest) == 3 and rest[:2] == ['applied', 'job']:
+        rest = [part for part in (match.group('rest') or '').split('/') if part]
+        if request.method == 'GET':
+            return self._read(instance, rest)
+        if request.method == 'PUT':
+            return self._write(request, instance, rest)
+        return _error(405, 405, 'Method %s is not allowed on %s' % (request.method, request.path))
+
+    @staticmethod
+    def _authorized(request, domain):
+        header = request.headers.get('Authorization') or ''
+        if not header.startswith('Basic '):
+            return False
+        try:
+            user, dummy, password = base64.b64decode(header[6:], validate=True).decode('utf-8').partition(':')
+        except (ValueError, binascii.Error):
+            return False
+        return (user, password) == (USERNAME, PASSWORD) and request.headers.get('X-ID-TENANT-NAME') == domain == DOMAIN
+
+    def _read(self, instance, rest):
+        if rest == ['available']:
+            return _reply(200, [self._public_patch(instance.catalog[p]) for p in instance.available])
+        if rest == ['applied']:
+            return _reply(200, instance.applied)
+        if rest == ['checks']:
+            return _reply(200, instance.prechecks)
+        if len(rest) == 3 and rest[:2] == ['applied', 'job']:
             return self._patch_job(instance, rest[2])
-        if method == 'GET' and len(rest) == 3 and rest[:2] == ['checks', 'job']:
+        if len(rest) == 3 and rest[:2] == ['checks', 'job']:
             check = next((c for c in instance.prechecks if c['jobId'] == rest[2]), None)
             if check is None:
-                return Reply(404, {'message': 'Job %s not found' % rest[2]})
-            return Reply(202, check)
-        if method == 'PUT' and len(rest) == 2 and rest[0] == 'checks':
-            return self._precheck(instance, rest[1])
-        if method == 'PUT' and len(rest) == 2 and rest[1] == 'rollback':
+                return _error(404, 404, 'Precheck job [%s] was not found.' % rest[2])
+            return _reply(202, check)
+        return _error(404, 404, 'No such resource.')
+
+    def _write(self, request, instance, rest):
+        if len(rest) == 2 and rest[0] == 'checks':
+            return self._precheck(request, instance, rest[1])
+        if len(rest) == 2 and rest[1] == 'rollback':
             return self._rollback(request, instance, rest[0])
-        if method == 'PUT' and len(rest) == 1:
+        if len(rest) == 1 and rest[0] not in ('available', 'applied', 'checks'):
             return self._apply(request, instance, rest[0])
-        return Reply(405, {'message': 'Method %s not allowed on %s' % (method, request.path)})
+        return _error(405, 405, 'PUT is not allowed here.')
 
     @staticmethod
     def _public_patch(patch):
-        hidden = ('duration', 'fail', 'precheck_fail', 'rollback_fail', 'rollback_duration', 'precheck_duration')
-        public = dict((k, v) for k, v in patch.items() if k not in hidden)
+        public = dict((k, v) for k, v in patch.items() if k not in PATCH_OPTIONS)
+        public.setdefault('displayName', patch['patchId'])
         public.setdefault('patchType', 'Quarterly')
         public.setdefault('patchCategory', 'Upgrade')
         public.setdefault('patchSeverity', 'Normal')
         return public
 
     def _patch_job(self, instance, job_id):
-        from .server import Reply
         for record in instance.applied:
-            ids = (record.get('jobId'), (record.get('patchingResult') or {}).get('jobId'),
-                   (record.get('rollbackResult') or {}).get('jobId'))
-            if job_id in [str(i) for i in ids if i is not None]:
-                return Reply(202, [record])
-        return Reply(404, {'message': 'PATCHING-0404: job %s not found' % job_id})
+            ids = (record.get('jobId'), (record.get('patchingResult') or {}).get('jobId'), (record.get('rollbackResult') or {}).get('jobId'))
+            if job_id not in [str(i) for i in ids if i is not None]:
+                continue
+            headers = {'Content-Location': '%s/applied/%s' % (self._patches_url(instance), record.get('id'))}
+            live = instance.live.get(job_id)
+            if live and live[0].scripted:
+                return _reply(202, headers=headers, text=fixture(SEED_001_JOB))
+            return _reply(202, [record], headers=headers)
+        return _error(404, 404, 'Job [%s] was not found.' % job_id)
 
-    def _body(self, request):
-        from .server import Reply
-        if not request.body_text.strip():
-            return None, Reply(400, {'message': 'PATCHING-0400: a JSON request body is required'})
-        body = request.json()
-        if not isinstance(body, dict):
-            return None, Reply(400, {'message': 'PATCHING-0400: the request body must be a JSON object'})
-        return body, None
+    # -- writes ------------------------------------------------------------------------
 
-    def _busy(self, instance):
-        from .server import Reply
-        return Reply(409, {'message': 'PATCHING-0409: another operation is in progress on service [%s]' % instance.name})
+    def _patches_url(self, instance):
+        return '%s/paas/api/v1.1/instancemgmt/%s/services/%s/instances/%s/patches' % (
+            self.state.base_url, DOMAIN, instance.service_type, instance.name)
 
-    def _precheck(self, instance, patch_id):
-        from .server import Reply
-        patch = instance.patch(patch_id)
-        if patch is None:
-            return Reply(404, {'message': 'PATCHING-0404: patch [%s] is not available' % patch_id})
-        if self._running(instance):
+    def _new_job(self, instance, kind, duration, outcome, target, scripted=False):
+        job_id = str(self.next_job)
+        self.next_job += 1
+        now = self.state.now()
+        operation = Operation(kind, job_id, now, self.state.wall_at(now), duration, outcome, scripted=scripted)
+        instance.live[job_id] = (operation, target)
+        record = dict(activityLogId=int(job_id) - 100000, serviceName=instance.name, serviceType=instance.service_type.lower(),
+                      identityDomain=DOMAIN, jobId=int(job_id), startDate=oracle_time(operation.started_wall), endDate=None,
+                      status='NEW', operationId=int(job_id), operationType=ACTIVITY_TYPES[kind], summaryMessage=ACTIVITY_TYPES[kind],
+                      authDomain=DOMAIN, authUser=USERNAME, initiatedBy='USER', messages=[])
+        self.activities[job_id] = dict(record=record, verbatim=None, operation=operation)
+        return operation
+
+    def _accepted(self, instance, kind, job_id, message, flat=False):
+        """202 with Location and Retry-After; MySQLCS answers the nested shape of
+        seed 001, dbaas (and every precheck) the flat one."""
+        if flat or instance.service_type == 'dbaas':
+            body = {'message': message, 'jobId': job_id}
+        else:
+            body = {'status': 'Completed', 'details': {'message': message, 'jobId': job_id}}
+        headers = {'Location': '%s/%s/job/%s' % (self._patches_url(instance), kind, job_id), 'Retry-After': self.state.retry_after(60)}
+        return _reply(202, body, headers=headers)
+
+    @staticmethod
+    def _body(request, required):
+        """(JSON object body, error Reply)."""
+        try:
+            body = request.json()
+        except ValueError:
+            return None, _error(400, 400, 'The request body is not valid JSON.')
+        if body is None and required:
+            return None, _error(400, 400, 'A JSON request body is required (it may be {}).')
+        if body is not None and not isinstance(body, dict):
+            return None, _error(400, 400, 'The request body must be a JSON object.')
+        return body or {}, None
+
+    @staticmethod
+    def _busy(instance):
+        return _error(409, 5030, 'Another operation is in progress on service [%s]; try again once it has completed.' % instance.name)
+
+    def _precheck(self, request, instance, patch_id):
+        dummy, error = self._body(request, required=False)
+        if error:
+            return error
+        if patch_id not in instance.available:
+            return _error(404, 404, 'Patch [%s] is not available for service [%s].' % (patch_id, instance.name))
+        if instance.busy():
             return self._busy(instance)
-        job_id = self._job_id()
-        check = dict(id=len(instance.prechecks) + 1, jobId=job_id, patchId=patch_id, inProgress=True, status='IN_PROGRESS',
-                     startDate=iso(self.state.wall()), endDate=None, performedBy=USERNAME, resultMessage='Precheck in progress',
-                     preCheckMessages=[])
+        check = dict(id=self.next_precheck_row, jobId=None, patchId=patch_id, inProgress=True, status='IN_PROGRESS',
+                     startDate=None, endDate=None, performedBy=USERNAME, resultMessage='Precheck in progress', preCheckMessages=[])
+        self.next_precheck_row += 1
+        operation = self._new_job(instance, 'precheck', instance.option(patch_id, 'precheck_duration'),
+                                  _outcome(instance.catalog[patch_id], 'precheck_fail'), check)
+        check.update(jobId=operation.job_id, startDate=oracle_time(operation.started_wall))
         instance.prechecks.append(check)
-        instance.operations[id(check)] = Operation('precheck', job_id, self.state.now(), patch.get('precheck_duration', 10),
-                                                   patch.get('precheck_fail'))
-        self._activity(instance, job_id, 'PRECHECK_PATCH', None)
-        return self._accepted(instance, 'checks', job_id, 'PATCHING-5040: Precheck of patch [%s] is submitted as an asynchronous job.' % patch_id)
+        message = 'PATCHING-5040: Precheck of service with patch [%s] is submitted as an asynchronous job.' % patch_id
+        return self._accepted(instance, 'checks', operation.job_id, message, flat=True)
 
     def _apply(self, request, instance, patch_id):
-        from .server import Reply
-        body, error = self._body(request)
+        body, error = self._body(request, required=False)
         if error:
             return error
-        patch = instance.patch(patch_id)
-        if patch is None:
-            return Reply(404, {'message': 'PATCHING-0404: patch [%s] is not available for service [%s]' % (patch_id, instance.name)})
-        if self._running(instance):
+        if patch_id not in instance.available:
+            return _error(404, 404, 'Patch [%s] is not available for service [%s].' % (patch_id, instance.name))
+        if instance.busy():
             return self._busy(instance)
-        job_id = self._job_id()
-        wall = self.state.wall()
+        patch = instance.catalog[patch_id]
         rollback_id = self.next_rollback_id
         self.next_rollback_id += 1
+        note = body.get('additionalNote', 'This note is the default note: Applying the patch [%s] to the service.' % patch_id)
         record = dict(
-            patchId=patch_id, patchDescription=patch.get('patchDescription', patch_id), displayName=patch.get('displayName', patch_id),
-            toVersion=patch.get('toVersion', patch_id), appliedBy=USERNAME, appliedDate=iso(wall),
-            additionalNote=body.get('additionalNote', 'Applying patch [%s].' % patch_id), jobId=job_id, operationType='Patch',
-            inProgress=True, lastStatus='IN_PROGRESS', lastStatusMessage='Patching in progress', resultMessage='Patching in progress',
-            id=rollback_id, rollbackId=str(rollback_id), rollbackVersion=instance.current_version,
-            currentPatchLevel=instance.current_version,
-            patchingResult=dict(patchingId=rollback_id, jobId=job_id, startDate=iso(wall), endDate='', patchingStatus='IN_PROGRESS',
-                                versionBeforeThisPatch=instance.current_version, additionalNote=body.get('additionalNote', ''),
-                                appliedBy=USERNAME, completeLog='', progressMessages=[clock_line(wall, PATCH_PHASES[0])]),
-            progressMessages=[clock_line(wall, PATCH_PHASES[0])])
+            additionalNote=note, appliedBy=USERNAME, patchId=patch_id, patchDescription=patch.get('patchDescription', patch_id),
+            releaseDate=patch.get('releaseDate'), resultMessage='Patching in progress', lastStatus='IN_PROGRESS',
+            lastStatusMessage='Patching in progress', patchType=patch.get('patchType', 'Quarterly'),
+            patchCategory=patch.get('patchCategory', 'Upgrade'), patchSeverity=patch.get('patchSeverity', 'Normal'),
+            displayName=patch.get('displayName', patch_id), toVersion=patch.get('toVersion', patch_id), inProgress=True,
+            operationType='Patch', id=rollback_id, rollbackId=str(rollback_id), rollbackVersion=instance.current_version,
+            currentPatchLevel=instance.current_version)
+        operation = self._new_job(instance, 'apply', instance.option(patch_id, 'duration'), _outcome(patch, 'fail'), record)
+        record.update(jobId=operation.job_id, appliedDate=oracle_time(operation.started_wall), patchingResult=dict(
+            patchingId=rollback_id, versionBeforeThisPatch=instance.current_version, strategy='Rolling',
+            startDate=oracle_time(operation.started_wall), endDate='', patchingStatus='IN_PROGRESS', resultMessage='Patching in progress',
+            additionalNote=note, appliedBy=USERNAME, jobId=operation.job_id, completeLog='', forceApply=bool(body.get('forceApply')),
+            switchOver=bool(body.get('switchOver')), progressMessages=operation.phase_lines(operation.started)))
+        record['progressMessages'] = list(record['patchingResult']['progressMessages'])
         instance.applied.append(record)
-        instance.operations[id(record)] = Operation('apply', job_id, self.state.now(), patch.get('duration', 30), patch.get('fail'))
-        self._activity(instance, job_id, 'PATCH_SERVICE', None)
-        return self._accepted(instance, 'applied', job_id, 'PATCHING-5037: Patching of service with patch [%s] is submitted as an asynchronous job.' % patch_id)
+        message = 'PATCHING-5037: Patching of service with patch [%s] is submitted as an asynchronous job.' % patch_id
+        return self._accepted(instance, 'applied', operation.job_id, message)
 
     def _rollback(self, request, instance, rollback_id):
-        from .server import Reply
-        body, error = self._body(request)
+        body, error = self._body(request, required=True)
         if error:
             return error
-        record = next((r for r in instance.applied if str(r.get('id')) == rollback_id or r.get('rollbackId') == rollback_id), None)
+        record = next((r for r in instance.applied if rollback_id in (str(r.get('id')), r.get('rollbackId'))), None)
         if record is None:
-            return Reply(404, {'message': 'PATCHING-0404: no applied patch with rollback id [%s]' % rollback_id})
-        if self._running(instance):
+            return _error(404, 404, 'No applied patch with rollback id [%s] on service [%s].' % (rollback_id, instance.name))
+        if instance.busy():
             return self._busy(instance)
-        if record.get('operationType') == 'Rollback' and record.get('lastStatus') == 'COMPLETED_ROLLBACK':
-            return Reply(400, {'message': 'PATCHING-0400: patch [%s] is already rolled back' % record['patchId']})
-        job_id = self._job_id()
-        wall = self.state.wall()
-        documented = getattr(self, '_documented_rollback', None)
-        scripted = bool(job_id == str(FIRST_JOB_ID) and documented and instance.name == 'MyTestInstance'
-                        and record['patchId'] == documented['patchId'])
+        if record.get('lastStatus') == 'COMPLETED_ROLLBACK':
+            return _error(400, 5039, 'The patch [%s] has already been rolled back.' % record['patchId'])
+        scripted = self.next_job == FIRST_JOB_ID and instance.name == 'MyTestInstance' and rollback_id == str(self.seed_rollback['id'])
+        operation = self._new_job(instance, 'rollback', instance.option(record['patchId'], 'rollback_duration'),
+                                  _outcome(instance.catalog.get(record['patchId']) or {}, 'rollback_fail'), record, scripted=scripted)
         if scripted:
             record.clear()
-            record.update(copy.deepcopy(documented))
-            record['rollbackResult']['patchingStatus'] = 'IN_PROGRESS'
-        else:
-            note = body.get('additionalNote', 'This note is the default note: Rolling back the service from the patch [%s].' % rollback_id)
-            self.next_rollback_row += 1
-            record.update(operationType='Rollback', jobId=job_id, inProgress=True, lastStatus='IN_PROGRESS', additionalNote=note,
-                          lastStatusMessage='Rollback in progress', resultMessage='Rollback in progress',
-                          rollbackResult=dict(rollbackId=self.next_rollback_row, startDate=iso(wall), endDate='',
-                                              patchingStatus='IN_PROGRESS', additionalNote=note, appliedBy=USERNAME, jobId=job_id,
-                                              completeLog='', progressMessages=[clock_line(wall, ROLLBACK_PHASES[0])]),
-                          progressMessages=[clock_line(wall, ROLLBACK_PHASES[0])])
-        patch = instance.catalog.get(record['patchId'], {})
-        instance.operations[id(record)] = Operation('rollback', job_id, self.state.now(), patch.get('rollback_duration', 30),
-                                                    patch.get('rollback_fail'), scripted=bool(scripted))
-        self._activity(instance, job_id, 'ROLLBACK_PATCH', None)
-        if scripted:
-            return self._accepted(instance, 'applied', job_id, json.loads(fixture('oracle_001_rollback_answer.json'))['details']['message'])
-        return self._accepted(instance, 'applied', job_id, 'PATCHING-5038: Rollback of service from patch [%s] is submitted as an asynchronous job.'
-                              % record['patchId'])
+            record.update(copy.deepcopy(self.seed_rollback))
+            answer = _reply(202, text=fixture(SEED_001_ANSWER))
+            answer.headers.update(self._accepted(instance, 'applied', operation.job_id, '').headers)
+            return answer
+        note = body.get('additionalNote', 'This note is the default note: Rolling back the service from the patch [%s].' % rollback_id)
+        lines = operation.phase_lines(operation.started)
+        record.update(operationType='Rollback', jobId=operation.job_id, inProgress=True, lastStatus='IN_PROGRESS', additionalNote=note,
+                      lastStatusMessage='Rollback in progress', resultMessage='Rollback in progress', progressMessages=list(lines),
+                      rollbackResult=dict(rollbackId=self.next_rollback_row, startDate=oracle_time(operation.started_wall), endDate='',
+                                          patchingStatus='IN_PROGRESS', additionalNote=note, appliedBy=USERNAME, jobId=operation.job_id,
+                                          completeLog='', switchOver=bool(body.get('switchOver')), progressMessages=lines))
+        self.next_rollback_row += 1
+        message = 'PATCHING-5038: Rollback of service from patch [%s] is submitted as an asynchronous job.' % record['patchId']
+        return self._accepted(instance, 'applied', operation.job_id, message)
+
+    # -- the activity log ------------------------------------------------------------
 
     def _activity_call(self, request, rest):
-        from .server import Reply
-        for instance in self.instances.values():
-            self.advance(instance)
         if request.method != 'GET':
-            return Reply(405, {'message': 'Method not allowed'})
+            return _error(405, 405, 'Method %s is not allowed on the activity log.' % request.method)
+        self.advance_all()
         if rest.startswith('job/'):
             entry = self.activities.get(rest[4:])
             if entry is None:
-                return Reply(404, {'message': 'Job %s not found' % rest[4:]})
+                return _reply(404, {'message': 'No activity-log job with id [%s].' % rest[4:]})
             if entry['verbatim'] is not None:
-                return Reply(200, text=entry['verbatim'])
-            return Reply(200, entry['record'])
-        records = [e['record'] for e in self.activities.values()]
-        filters = (('serviceName', 'serviceName'), ('serviceType', 'serviceType'))
-        for query_key, field in filters:
-            value = request.arg(query_key)
+                return _reply(200, text=entry['verbatim'])
+            return _reply(200, self._activity_document(entry))
+        records = [self._activity_document(entry) for entry in self.activities.values()]
+        for key in ('serviceName', 'serviceType'):
+            value = request.arg(key)
             if value:
-                records = [r for r in records if str(r.get(field, '')).lower() == value.lower()]
-        for query_key, field in (('operationType', 'operationType'), ('status', 'status')):
-            values = request.query.get(query_key)
+                records = [r for r in records if str(r.get(key, '')).lower() == value.lower()]
+        for key in ('operationType', 'status'):
+            values = [v.upper() for v in request.query.get(key, [])]
             if values:
-                records = [r for r in records if r.get(field) in values]
+                records = [r for r in records if str(r.get(key, '')).upper() in values]
         if request.arg('fromStartDate'):
-            records = [r for r in records if (r.get('startDate') or '') >= request.arg('fromStartDate')]
+            records = [r for r in records if (r.get('startDate') or '')[:19] >= request.arg('fromStartDate')[:19]]
         if request.arg('toStartDate'):
-            records = [r for r in records if (r.get('startDate') or '') <= request.arg('toStartDate')]
-        records.sort(key=lambda r: r.get('startDate') or '', reverse=(request.arg('orderBy') or '').lower().endswith('desc'))
-        return Reply(200, {'activityLogs': records})
+            records = [r for r in records if (r.get('startDate') or '')[:19] <= request.arg('toStartDate')[:19]]
+        order = (request.arg('orderBy') or 'startDate').lower()
+        records.sort(key=lambda r: (r.get('startDate') or '', r.get('jobId') or 0), reverse=order.endswith('desc'))
+        if self.state.config.get('activity_filter_shape') == 'list':
+            return _reply(200, records)
+        return _reply(200, {'activityLogs': records})

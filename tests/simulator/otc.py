@@ -2,31 +2,39 @@
 # Copyright (c) dbops.patching contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Open Telekom Cloud: IAM tokens and the RDS v3 task center, with the quirks of
-the seed page (004) and DBS.200543 right after a job is created."""
+"""Open Telekom Cloud: IAM password tokens and the RDS v3 task center, with the
+quirks of the seed page 004 and ``DBS.200543`` right after a job is created."""
 
-import os
 import re
-import time
 import uuid
 
-FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
+from .common import Reply, fixture, otc_time
+
 PROJECT_ID = '0483b6b16e954cb88930a360d2c4e663'
 PROJECT_NAME = 'eu-de'
 DOMAIN_NAME = 'OTC-EU-DE-00000000001000000001'
 USERNAME = 'otcuser'
 PASSWORD = 'otcpassword'
 NOT_FOUND = {'error_code': 'DBS.200543', 'error_msg': 'The job does not exist.'}
-_JOBS_RE = re.compile(r'^/v3/(?P<project>[^/]+)/jobs$')
-# The seed page's examples, served verbatim under these ids (the page reuses one id).
-SEED_IDS = ['seed-004-%d' % n for n in range(1, 7)]
+# The seed page's six examples, served verbatim under ids of their own (the page gives them
+# all one id) ...
+SEED_IDS = ['seed-004-%d' % number for number in range(1, 7)]
+# ... and under the page's own ids: the plain one answers example 1; the spaced one is the
+# job examples 5 and 6 show at two moments (running at "60 % ", then failed).
+PAGE_ID = '31b8ae23-c687-4d80-b7b4-42a66c9bb886'
+SPACED_ID = '31 b8ae23 - c687 - 4 d80 - b7b4 - 42 a66c9bb886'
+SPACED_RUNS_FOR = 600.0  # simulated seconds the spaced job runs before it fails
+JOB_DEFAULTS = dict(name='UpgradeMysqlMinorVersion', duration=60.0, entities={}, status='Running')
+_JOBS_RE = re.compile(r'^/v3/(?P<project>[^/]+)/jobs/?$')
 
 
-def iso(epoch):
-    return time.strftime('%Y-%m-%dT%H:%M:%S+0000', time.gmtime(epoch))
+def _example(number):
+    return fixture('otc_004_example_%d.json' % number)
 
 
 class OtcCloud(object):
+    """IAM and the RDS job API of one project."""
+
     def __init__(self, state):
         self.state = state
         self.tokens = {}
@@ -36,60 +44,80 @@ class OtcCloud(object):
         self.tokens = {}
         self.jobs = {}
         for number, job_id in enumerate(SEED_IDS, 1):
-            with open(os.path.join(FIXTURES, 'otc_004_example_%d.json' % number)) as handle:
-                self.jobs[job_id] = dict(verbatim=handle.read())
+            self.jobs[job_id] = dict(id=job_id, verbatim=[(None, _example(number))])
+        self.jobs[PAGE_ID] = dict(id=PAGE_ID, verbatim=[(None, _example(1))])
+        self.jobs[SPACED_ID] = dict(id=SPACED_ID, verbatim=[(self.state.now() + SPACED_RUNS_FOR, _example(5)), (None, _example(6))])
 
     def dump(self):
-        return dict((k, dict((n, v) for n, v in job.items() if n != 'verbatim')) for k, job in self.jobs.items())
+        return dict((job_id, dict((k, v) for k, v in job.items() if k != 'verbatim')) for job_id, job in self.jobs.items())
 
     def seed_job(self, seed):
-        job = dict(seed)
-        job.setdefault('id', str(uuid.uuid4()))
-        job.setdefault('name', 'UpgradeMysqlMinorVersion')
-        job.setdefault('instance', {'id': 'inst-' + job['id'][:8], 'name': 'rds-' + job['id'][:8]})
-        job.setdefault('duration', 60)
-        job.setdefault('entities', {})
+        if not isinstance(seed, dict):
+            raise ValueError('an OTC job seed is a JSON object')
+        job = dict(JOB_DEFAULTS, **seed)
+        job['id'] = str(job.get('id') or uuid.uuid4())
+        job.setdefault('instance', {'id': '%sin01' % uuid.uuid5(uuid.NAMESPACE_OID, job['id']).hex, 'name': 'rds-%s' % job['id'][:8]})
+        if job.get('fresh') and 'visible_after' not in seed:
+            job['visible_after'] = float(self.state.config['otc_job_grace_seconds'])
         job['created_at'] = self.state.now()
-        job['created_wall'] = self.state.wall()
         self.jobs[job['id']] = job
-        return {'id': job['id']}
+        return {'id': job['id'], 'job_id': job['id']}
 
     def _document(self, job):
         """The RDS job document at the simulated now."""
-        elapsed = self.state.now() - job['created_at']
+        now = self.state.now()
+        elapsed = now - job['created_at']
         duration = float(job['duration'])
-        status = job.get('status', 'Running')
+        status = job['status']
         process = ''
         if status == 'Running':
             if elapsed >= duration:
                 status = 'Failed' if job.get('fail') else 'Completed'
             else:
-                process = '%d%%' % int(100 * elapsed / duration) if duration > 0 else '0%'
-        body = {'id': job['id'], 'name': job['name'], 'status': status, 'created': iso(job['created_wall']),
+                process = '%d%%' % int(100 * elapsed / duration)
+        body = {'id': job['id'], 'name': job['name'], 'status': status, 'created': otc_time(self.state.wall_at(job['created_at'])),
                 'process': process, 'instance': job['instance'], 'entities': job['entities']}
         if status == 'Failed':
             body['fail_reason'] = job.get('fail_reason', 'upgradeMinorVersion failed.')
         if job.get('quirks'):
-            body[' status'] = body.pop('status')
-            body['name'] = ' ' + body['name']
-            if process:
-                body['process'] = process.replace('%', ' % ')
-        return {'job': job.get('raw', body)}
+            body = self._quirky(body)
+        return {'job': body}
+
+    @staticmethod
+    def _quirky(body):
+        """The seed page's mistakes: a key " status", "60 % ", a name with a leading space and
+        ``resource_id`` instead of ``resource_ids``."""
+        quirky = {}
+        for key, value in body.items():
+            if key == 'status':
+                quirky[' status'] = value
+            elif key == 'name':
+                quirky[key] = ' ' + value
+            elif key == 'process' and value:
+                quirky[key] = value.replace('%', ' % ')
+            else:
+                quirky[key] = value
+        entities = dict(quirky['entities'])
+        entities.setdefault('resource_id', ['%s.vm' % body['instance']['id'], '%s.volume' % body['instance']['id']])
+        quirky['entities'] = entities
+        return quirky
 
     def handle(self, request):
-        from .server import Reply
-        if request.path == '/v3/auth/tokens' and request.method == 'POST':
+        """The Reply to a request on an OTC path, or None when the path is not OTC's."""
+        if request.path == '/v3/auth/tokens':
+            if request.method != 'POST':
+                return Reply(405, {'error': {'code': 405, 'title': 'Method Not Allowed', 'message': 'Use POST.'}})
             return self._login(request)
         match = _JOBS_RE.match(request.path)
         if not match:
             return None
         token = self.tokens.get(request.headers.get('X-Auth-Token') or '')
-        if token is None or token['expires'] <= self.state.now():
-            return Reply(401, {'error_code': 'APIGW.0301', 'error_msg': 'Incorrect IAM authentication information: token expired or invalid'})
+        if token is None or token <= self.state.now():
+            return Reply(401, {'error_code': 'APIGW.0301', 'error_msg': 'Incorrect IAM authentication information: the token is expired or invalid.'})
         if match.group('project') != PROJECT_ID:
-            return Reply(403, {'error_code': 'DBS.200001', 'error_msg': 'The project does not match the token.'})
+            return Reply(403, {'error_code': 'DBS.200001', 'error_msg': 'The project in the path does not match the token.'})
         if request.method != 'GET':
-            return Reply(405, {'error_code': 'DBS.200002', 'error_msg': 'Method not allowed.'})
+            return Reply(405, {'error_code': 'DBS.200002', 'error_msg': 'Method %s is not allowed.' % request.method})
         job_id = request.arg('id')
         if not job_id:
             return Reply(400, {'error_code': 'DBS.200053', 'error_msg': 'The parameter id is missing.'})
@@ -97,31 +125,36 @@ class OtcCloud(object):
         if job is None:
             return Reply(400, NOT_FOUND)
         if 'verbatim' in job:
-            return Reply(200, text=job['verbatim'])
-        visible_after = float(job.get('visible_after', self.state.config['otc_job_grace_seconds'] if job.get('fresh') else 0))
-        if self.state.now() - job['created_at'] < visible_after:
+            now = self.state.now()
+            text = next(text for until, text in job['verbatim'] if until is None or now < until)
+            return Reply(200, text=text)
+        if self.state.now() - job['created_at'] < float(job.get('visible_after') or 0):
             return Reply(400, NOT_FOUND)
+        if job.get('raw') is not None:
+            return Reply(200, {'job': job['raw']})
         return Reply(200, self._document(job))
 
     def _login(self, request):
-        from .server import Reply
-        body = request.json() or {}
         try:
+            body = request.json() or {}
             identity = body['auth']['identity']
             user = identity['password']['user']
             project = body['auth']['scope']['project']
-        except (KeyError, TypeError):
+        except (KeyError, TypeError, ValueError):
             return Reply(400, {'error': {'code': 400, 'title': 'Bad Request', 'message': 'The request body is malformed.'}})
         domain = (user.get('domain') or {}).get('name')
-        if identity.get('methods') != ['password'] or user.get('name') != USERNAME or user.get('password') != PASSWORD \
-                or domain != DOMAIN_NAME or (project.get('id') or PROJECT_ID) != PROJECT_ID \
-                or (project.get('name') or PROJECT_NAME) != PROJECT_NAME:
+        if identity.get('methods') != ['password'] or (user.get('name'), user.get('password'), domain) != (USERNAME, PASSWORD, DOMAIN_NAME):
             return Reply(401, {'error': {'code': 401, 'title': 'Unauthorized', 'message': 'The username or password is wrong.'}})
-        token = uuid.uuid4().hex * 4
+        if project.get('id', PROJECT_ID) != PROJECT_ID or project.get('name', PROJECT_NAME) != PROJECT_NAME:
+            return Reply(401, {'error': {'code': 401, 'title': 'Unauthorized', 'message': 'The project does not exist or is not yours.'}})
+        token = 'MIIS' + uuid.uuid4().hex + uuid.uuid4().hex
+        now = self.state.now()
         ttl = float(self.state.config['otc_token_ttl'])
-        self.tokens[token] = dict(expires=self.state.now() + ttl)
-        expires = iso(self.state.wall() + ttl)
-        answer = {'token': {'methods': ['password'], 'expires_at': expires, 'issued_at': iso(self.state.wall()),
+        self.tokens[token] = now + ttl
+        answer = {'token': {'methods': ['password'], 'expires_at': otc_time(self.state.wall_at(now + ttl)),
+                            'issued_at': otc_time(self.state.wall_at(now)),
                             'project': {'id': PROJECT_ID, 'name': PROJECT_NAME, 'domain': {'name': DOMAIN_NAME}},
-                            'user': {'name': USERNAME, 'domain': {'name': DOMAIN_NAME}}}}
+                            'user': {'name': USERNAME, 'domain': {'name': DOMAIN_NAME}},
+                            'catalog': [{'type': 'rdsv3', 'name': 'rds', 'endpoints': [
+                                {'interface': 'public', 'region': PROJECT_NAME, 'url': '%s/v3/%s' % (self.state.base_url, PROJECT_ID)}]}]}}
         return Reply(201, answer, headers={'X-Subject-Token': token})

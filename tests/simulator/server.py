@@ -2,245 +2,216 @@
 # Copyright (c) dbops.patching contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The simulator's HTTP server: routing, fault injection, request counters and the
-admin API. The clouds themselves live in oracle.py, otc.py and clc.py."""
+"""The simulator's HTTP server: simulated time, the shared state, routing, fault
+injection and request counters. The clouds live in oracle.py, otc.py and clc.py,
+the admin API in admin.py, the fault rules in faults.py.
 
-import json
-import os
-import re
+    sim = Simulator(time_scale=30).start()
+    ... sim.base_url ...
+    sim.stop()
+"""
+
+import ipaddress
 import shutil
+import socket
 import ssl
-import subprocess
 import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import clc, oracle, otc
+from . import admin, clc, faults, oracle, otc
+from .common import Reply, Request
 
-ADMIN_PREFIX = '/__admin__/'
-DEFAULT_CONFIG = dict(otc_job_grace_seconds=5.0, otc_token_ttl=86400.0, clc_token_ttl=14 * 86400.0)
-
-
-class Reply(object):
-    """What a cloud handler answers."""
-
-    def __init__(self, status, body=None, headers=None, text=None, content_type='application/json'):
-        self.status = status
-        self.headers = dict(headers or {})
-        if text is None:
-            text = '' if body is None else json.dumps(body)
-        self.text = text
-        self.content_type = content_type
-
-
-def html_error(status, title):
-    page = '<html><head><title>%s %s</title></head><body><h1>%s</h1></body></html>' % (status, title, title)
-    return Reply(status, text=page, content_type='text/html')
-
-
-class Request(object):
-    def __init__(self, method, path, query, headers, body_text):
-        self.method = method
-        self.path = path
-        self.query = query
-        self.headers = headers
-        self.body_text = body_text
-
-    def json(self):
-        if not self.body_text:
-            return None
-        return json.loads(self.body_text)
-
-    def arg(self, name):
-        values = self.query.get(name)
-        return values[0] if values else None
-
-
-class Faults(object):
-    """Fault rules matched by path regex (and method)."""
-
-    def __init__(self):
-        self.rules = []
-        self.lock = threading.Lock()
-        self.next_id = 1
-
-    def add(self, rule):
-        with self.lock:
-            rule = dict(rule)
-            rule['id'] = self.next_id
-            rule.setdefault('times', 1)
-            rule.setdefault('skip', 0)
-            rule['_re'] = re.compile(rule['path'])
-            self.next_id += 1
-            self.rules.append(rule)
-            return rule['id']
-
-    def clear(self):
-        with self.lock:
-            self.rules = []
-
-    def take(self, method, path):
-        """The rule that hits this request, if any (consumes one of its ``times``)."""
-        with self.lock:
-            for rule in self.rules:
-                if rule.get('method') and rule['method'].upper() != method:
-                    continue
-                if not rule['_re'].search(path):
-                    continue
-                if rule['skip'] > 0:
-                    rule['skip'] -= 1
-                    continue
-                if rule['times'] <= 0:
-                    continue
-                rule['times'] -= 1
-                return dict(rule)
-        return None
+DEFAULT_CONFIG = dict(otc_job_grace_seconds=5.0, otc_token_ttl=86400.0, clc_token_ttl=14 * 86400.0, activity_filter_shape='wrapped')
+MAX_LOGGED = 100000  # request log entries kept (the counters are exact regardless)
+MAX_BODY = 10 * 1024 * 1024
+SEED_SECTIONS = ('oracle', 'activities', 'otc', 'clc')
 
 
 class State(object):
-    """Everything the simulator knows; one lock guards it."""
+    """Everything the simulator knows, guarded by one lock, and its clock: simulated
+    seconds run ``time_scale`` times faster than real ones and stay continuous when
+    the scale changes."""
 
     def __init__(self, time_scale=1.0):
         self.lock = threading.RLock()
         self.time_scale = float(time_scale)
-        self.started = time.monotonic()
-        self.config = dict(DEFAULT_CONFIG)
-        self.requests = []
-        self.faults = Faults()
         self.base_url = ''
+        self.config = dict(DEFAULT_CONFIG)
+        self.faults = faults.Faults()
+        self.log = []
+        self.counts = {}
+        self.extra_seeds = []
+        self._anchor_real = time.monotonic()
+        self._anchor_sim = 0.0
+        self._epoch = time.time()
         self.oracle = oracle.OracleCloud(self)
         self.otc = otc.OtcCloud(self)
         self.clc = clc.ClcCloud(self)
+        self.clouds = (self.oracle, self.otc, self.clc)
+
+    # -- simulated time ------------------------------------------------------------
 
     def now(self):
-        """Simulated seconds since start."""
-        return (time.monotonic() - self.started) * self.time_scale
+        """Simulated seconds since the last reset."""
+        return self._anchor_sim + (time.monotonic() - self._anchor_real) * self.time_scale
 
-    def wall(self):
-        """Simulated wall-clock time (epoch seconds) for timestamps."""
-        return time.time() + (self.now() - (time.monotonic() - self.started))
+    def wall_at(self, simulated):
+        """The wall-clock time (epoch seconds) of a simulated moment, for timestamps."""
+        return self._epoch + simulated
 
-    def retry_after(self, seconds):
-        """A Retry-After value for ``seconds`` simulated seconds, in real seconds, at least 1."""
-        return str(max(1, int(round(seconds / self.time_scale))))
+    def set_time_scale(self, time_scale):
+        time_scale = float(time_scale)
+        if time_scale <= 0:
+            raise ValueError('time_scale must be positive')
+        with self.lock:
+            self._anchor_sim = self.now()
+            self._anchor_real = time.monotonic()
+            self.time_scale = time_scale
+
+    def retry_after(self, simulated_seconds):
+        """A Retry-After value for ``simulated_seconds``, in real seconds, at least 1."""
+        return str(max(1, int(round(simulated_seconds / self.time_scale))))
+
+    # -- admin -----------------------------------------------------------------------
 
     def reset(self, time_scale=None):
         with self.lock:
             if time_scale is not None:
-                self.time_scale = float(time_scale)
-            self.started = time.monotonic()
+                self.set_time_scale(time_scale)
+            self._anchor_real, self._anchor_sim, self._epoch = time.monotonic(), 0.0, time.time()
             self.config = dict(DEFAULT_CONFIG)
-            self.requests = []
+            self.log = []
+            self.counts = {}
             self.faults.clear()
-            self.oracle.reset()
-            self.otc.reset()
-            self.clc.reset()
+            for cloud in self.clouds:
+                cloud.reset()
+            for seeds in self.extra_seeds:
+                self._apply_seeds(seeds)
+
+    def add_seeds(self, seeds):
+        """Seeds kept across resets: {"oracle": [INSTANCE...], "activities": [RECORD...],
+        "otc": [JOB...], "clc": [SERVER...]} (any subset)."""
+        if not isinstance(seeds, dict) or set(seeds) - set(SEED_SECTIONS):
+            raise ValueError('seeds are a JSON object with the sections %s' % ', '.join(SEED_SECTIONS))
+        with self.lock:
+            self._apply_seeds(seeds)
+            self.extra_seeds.append(seeds)
+
+    def _apply_seeds(self, seeds):
+        for seed in seeds.get('oracle', []):
+            self.oracle.seed_instance(seed)
+        for record in seeds.get('activities', []):
+            self.oracle.seed_activity(record)
+        for seed in seeds.get('otc', []):
+            self.otc.seed_job(seed)
+        for seed in seeds.get('clc', []):
+            self.clc.seed_server(seed)
+
+    def configure(self, changes):
+        with self.lock:
+            changes = dict(changes)
+            if 'time_scale' in changes:
+                self.set_time_scale(changes.pop('time_scale'))
+            if changes.get('activity_filter_shape', 'wrapped') not in ('wrapped', 'list'):
+                raise ValueError('activity_filter_shape is "wrapped" or "list"')
+            for key, value in changes.items():
+                self.config[key] = value if key == 'activity_filter_shape' else float(value)
+            return dict(self.config, time_scale=self.time_scale)
 
     def record(self, method, path, query, status):
         with self.lock:
-            self.requests.append(dict(method=method, path=path, query=query, status=status, time=round(self.now(), 3)))
+            key = '%s %s' % (method, path)
+            self.counts[key] = self.counts.get(key, 0) + 1
+            if len(self.log) < MAX_LOGGED:
+                self.log.append(dict(method=method, path=path, query=query, status=status, time=round(self.now(), 3)))
 
+    def request_log(self, method=None, pattern=None):
+        with self.lock:
+            picked = [r for r in self.log if (method is None or r['method'] == method) and (pattern is None or pattern.search(r['path']))]
+            return {'count': len(picked), 'requests': picked, 'counts': dict(self.counts)}
 
-def _route(state, request):
-    for cloud in (state.oracle, state.otc, state.clc):
-        reply = cloud.handle(request)
-        if reply is not None:
-            return reply
-    return Reply(404, {'message': 'No route for %s %s' % (request.method, request.path)})
+    def dump(self):
+        with self.lock:
+            return {'oracle': self.oracle.dump(), 'otc': self.otc.dump(), 'clc': self.clc.dump(), 'faults': self.faults.dump(),
+                    'config': dict(self.config), 'time_scale': self.time_scale, 'now': round(self.now(), 3)}
 
+    # -- the clouds ------------------------------------------------------------------
 
-def _admin(state, request):
-    name = request.path[len(ADMIN_PREFIX):].strip('/')
-    body = request.json() or {}
-    if name == 'reset' and request.method == 'POST':
-        state.reset(body.get('time_scale'))
-        return Reply(200, {'reset': True})
-    if name == 'requests' and request.method == 'GET':
-        method = (request.arg('method') or '').upper()
-        pattern = re.compile(request.arg('path')) if request.arg('path') else None
-        with state.lock:
-            picked = [r for r in state.requests if (not method or r['method'] == method)
-                      and (pattern is None or pattern.search(r['path']))]
-            counts = {}
-            for item in state.requests:
-                key = '%s %s' % (item['method'], item['path'])
-                counts[key] = counts.get(key, 0) + 1
-        return Reply(200, {'count': len(picked), 'requests': picked, 'counts': counts})
-    if name == 'faults' and request.method == 'POST':
-        return Reply(200, {'id': state.faults.add(body)})
-    if name == 'faults' and request.method == 'DELETE':
-        state.faults.clear()
-        return Reply(200, {'cleared': True})
-    if name == 'config' and request.method == 'POST':
-        with state.lock:
-            if 'time_scale' in body:
-                state.time_scale = float(body.pop('time_scale'))
-            state.config.update(body)
-        return Reply(200, dict(state.config, time_scale=state.time_scale))
-    if name == 'oracle/instances' and request.method == 'POST':
-        return Reply(200, state.oracle.seed_instance(body))
-    if name == 'oracle/activities' and request.method == 'POST':
-        return Reply(200, state.oracle.seed_activity(body))
-    if name == 'otc/jobs' and request.method == 'POST':
-        return Reply(200, state.otc.seed_job(body))
-    if name == 'clc/servers' and request.method == 'POST':
-        return Reply(200, state.clc.seed_server(body))
-    if name == 'state' and request.method == 'GET':
-        with state.lock:
-            return Reply(200, {'oracle': state.oracle.dump(), 'otc': state.otc.dump(), 'clc': state.clc.dump(),
-                               'config': state.config, 'time_scale': state.time_scale, 'now': state.now()})
-    return Reply(404, {'message': 'unknown admin call %s %s' % (request.method, request.path)})
+    def route(self, request):
+        with self.lock:
+            for cloud in self.clouds:
+                reply = cloud.handle(request)
+                if reply is not None:
+                    return reply
+        return Reply(404, {'message': 'No route for %s %s' % (request.method, request.path)})
 
 
 class Handler(BaseHTTPRequestHandler):
+    """One connection (HTTP/1.1 keep-alive): read, consult the faults, route, answer."""
+
     protocol_version = 'HTTP/1.1'
     server_version = 'dbops-simulator/1.0'
+    sys_version = ''
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
-        pass  # keep test output clean; the admin API has the request log
+        """Quiet: the admin API has the request log."""
+
+    def _read(self):
+        split = urlsplit(self.path)
+        length = int(self.headers.get('Content-Length') or 0)
+        if length < 0 or length > MAX_BODY:
+            raise ValueError('Content-Length out of range')
+        body_text = self.rfile.read(length).decode('utf-8') if length else ''
+        return Request(self.command, split.path, parse_qs(split.query, keep_blank_values=True), self.headers, body_text), split.query
 
     def _dispatch(self):
         state = self.server.state
-        split = urlsplit(self.path)
-        length = int(self.headers.get('Content-Length') or 0)
-        body_text = self.rfile.read(length).decode('utf-8') if length else ''
-        request = Request(self.command, split.path, parse_qs(split.query), self.headers, body_text)
-        if split.path.startswith(ADMIN_PREFIX):
+        try:
+            request, query = self._read()
+        except (ValueError, UnicodeDecodeError) as exc:
+            self.close_connection = True
+            return self._send(Reply(400, {'message': 'Bad request: %s' % exc}))
+        if request.path.startswith(admin.PREFIX):
             try:
-                reply = _admin(state, request)
+                reply = admin.handle(state, request)
             except (ValueError, KeyError, TypeError) as exc:
                 reply = Reply(400, {'message': 'bad admin request: %s' % exc})
             return self._send(reply)
 
-        fault = state.faults.take(self.command, split.path)
-        if fault and fault['kind'] == 'slow':
-            time.sleep(float(fault.get('delay', 1)))
-        if fault and fault['kind'] in ('status', 'html'):
-            status = int(fault.get('status', 500 if fault['kind'] == 'html' else 503))
-            reply = html_error(status, 'Service Unavailable') if fault['kind'] == 'html' else Reply(
-                status, {'error_code': 'SIM.%d' % status, 'error_msg': 'injected fault', 'message': 'injected fault'})
-            if fault.get('retry_after') is not None:
-                reply.headers['Retry-After'] = str(fault['retry_after'])
-            state.record(self.command, split.path, split.query, status)
+        rule = state.faults.take(request.method, request.path)
+        kind = rule['kind'] if rule else None
+        if kind == 'slow':
+            time.sleep(rule['delay'])
+        if kind in ('status', 'html'):
+            reply = faults.answer_instead(rule)
+            state.record(request.method, request.path, query, reply.status)
             return self._send(reply)
-        if fault and fault['kind'] == 'drop' and not fault.get('after_processing'):
-            state.record(self.command, split.path, split.query, 0)
-            self.close_connection = True
-            return None
+        if kind == 'drop' and not rule.get('after_processing'):
+            state.record(request.method, request.path, query, 0)
+            return self._drop()
         try:
-            with state.lock:
-                reply = _route(state, request)
-        except ValueError as exc:
-            reply = Reply(400, {'message': 'Malformed request body: %s' % exc})
-        state.record(self.command, split.path, split.query, reply.status if not fault or fault['kind'] != 'drop' else 0)
-        if fault and fault['kind'] == 'drop':
-            self.close_connection = True
-            return None
-        if fault and fault['kind'] == 'truncated':
-            reply.text = reply.text[:max(1, len(reply.text) // 2)]
+            reply = state.route(request)
+        except Exception as exc:  # pylint: disable=broad-except
+            # a simulator bug must show as an answer a test can read, not as a dropped connection
+            reply = Reply(500, {'message': 'simulator error: %s: %s' % (type(exc).__name__, exc)})
+        if kind == 'drop':
+            state.record(request.method, request.path, query, 0)
+            return self._drop()
+        state.record(request.method, request.path, query, reply.status)
+        if kind == 'truncated':
+            reply = faults.truncate(reply)
         return self._send(reply)
+
+    def _drop(self):
+        """Close the connection without a byte of answer."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def _send(self, reply):
         data = reply.text.encode('utf-8')
@@ -250,46 +221,55 @@ class Handler(BaseHTTPRequestHandler):
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.send_header('Content-Length', str(len(data)))
+        if self.close_connection:
+            self.send_header('Connection', 'close')
         self.end_headers()
         if data and self.command != 'HEAD':
             self.wfile.write(data)
-        return None
 
-    do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _dispatch
+    do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = do_HEAD = _dispatch
 
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    request_queue_size = 512
+    request_queue_size = 1024
     allow_reuse_address = True
+    block_on_close = False
+
+    def handle_error(self, request, client_address):
+        """A client that went away mid-answer is not an error worth a traceback."""
 
 
-def _self_signed(directory):
-    """A self-signed certificate for 127.0.0.1/localhost, made with the openssl CLI."""
-    if shutil.which('openssl') is None:
-        raise RuntimeError('--https needs the openssl command')
-    cert, key = os.path.join(directory, 'sim.crt'), os.path.join(directory, 'sim.key')
-    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-                    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return cert, key
+def _loopback(host):
+    if host == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Simulator(object):
-    """The three clouds on one loopback port. ``start()``, ``base_url``, ``stop()``."""
+    """The three clouds on one loopback port: ``start()``, ``base_url``, ``ca_path`` (with
+    ``https``), ``state`` (for in-process seeding) and ``stop()``."""
 
     def __init__(self, time_scale=1.0, https=False, host='127.0.0.1', port=0):
+        if not _loopback(host):
+            raise ValueError('the simulator binds loopback addresses only, not %r' % host)
         self.state = State(time_scale)
         self.httpd = _Server((host, port), Handler)
         self.httpd.state = self.state
         self.ca_path = None
+        self._tls_dir = None
         scheme = 'http'
         if https:
-            directory = tempfile.mkdtemp(prefix='dbops-sim-tls-')
-            cert, key = _self_signed(directory)
+            from . import tls  # pylint: disable=import-outside-toplevel
+            self._tls_dir = tempfile.mkdtemp(prefix='dbops-sim-tls-')
+            cert, key = tls.self_signed(self._tls_dir)
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(cert, key)
-            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+            # the handshake happens in the connection's thread, so a stalled client blocks no one else
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True, do_handshake_on_connect=False)
             self.ca_path = cert
             scheme = 'https'
         self.base_url = '%s://%s:%d' % (scheme, host, self.httpd.server_address[1])
@@ -298,13 +278,25 @@ class Simulator(object):
         self._thread = None
 
     def start(self):
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True)
+        """Serve in a daemon thread; returns self."""
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True,
+                                        name='dbops-simulator')
         self._thread.start()
         return self
 
-    def serve_forever(self):
-        self.httpd.serve_forever(poll_interval=0.2)
-
     def stop(self):
-        self.httpd.shutdown()
+        """Stop serving and close the socket (and remove the generated certificate)."""
+        if self._thread is not None:
+            self.httpd.shutdown()
+            self._thread.join(timeout=10)
+            self._thread = None
         self.httpd.server_close()
+        if self._tls_dir:
+            shutil.rmtree(self._tls_dir, ignore_errors=True)
+            self._tls_dir = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
