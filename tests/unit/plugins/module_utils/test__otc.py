@@ -1,0 +1,218 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dbops.patching contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import json
+import os
+
+import pytest
+
+from ansible_collections.dbops.patching.plugins.module_utils import _http, _otc
+from ansible_collections.dbops.patching.plugins.module_utils._module import ModuleFailure
+from ansible_collections.dbops.patching.tests.unit.utils.harness import Call, FakeSession
+
+PASSWORD = 'otc-s3cr3t'
+TOKEN = 'MIIToken-abc'
+IAM = 'https://iam.eu-de.otc.t-systems.com/v3/auth/tokens'
+RDS = 'https://rds.eu-de.otc.t-systems.com'
+PROJECT = '0123456789abcdef'
+FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'simulator', 'fixtures')
+
+
+def params(**given):
+    """Module params as AnsibleModule gives them: every option present, None when unset."""
+    values = dict((name, None) for name in _otc.otc_argument_spec())
+    values.update(validate_certs=True, request_timeout=30)
+    values.update(given)
+    return values
+
+
+def write(directory, name, data):
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / name).write_text(json.dumps(data))  # JSON is YAML
+
+
+def login_call(expect_json=None, token=TOKEN, project=PROJECT, status=201, **kwargs):
+    headers = {'X-Subject-Token': token} if token else {}
+    return Call('POST', IAM, status=status, headers=headers, json_body={'token': {'project': {'id': project}}},
+                expect_json=expect_json, **kwargs)
+
+
+def password_body(scope, user=None):
+    user = user or {'name': 'alice', 'password': PASSWORD}
+    return {'auth': {'identity': {'methods': ['password'], 'password': {'user': user}}, 'scope': {'project': scope}}}
+
+
+def otc(calls, search_dirs=(), **given):
+    session = FakeSession(calls)
+    client = _otc.OtcClient(params(**given), session=session, search_dirs=search_dirs)
+    client.http.sleep = lambda seconds: None
+    return client, session
+
+
+def test_argument_spec_uses_the_openstack_environment():
+    spec = _otc.otc_argument_spec()
+    assert spec['password']['no_log'] and spec['auth_token']['no_log']
+    assert spec['cloud']['fallback'][1] == ['OS_CLOUD'] and spec['auth_token']['fallback'][1] == ['OS_AUTH_TOKEN']
+    assert spec['rds_url']['fallback'][1] == ['OTC_RDS_URL'] and 'request_timeout' in spec
+
+
+@pytest.mark.parametrize('auth_url, expected', [
+    ('https://iam.example.com/v3', 'https://iam.example.com/v3/auth/tokens'),
+    ('https://iam.example.com/v3/', 'https://iam.example.com/v3/auth/tokens'),
+    ('https://iam.example.com', 'https://iam.example.com/v3/auth/tokens'),
+    ('https://iam.example.com/v3/auth/tokens', 'https://iam.example.com/v3/auth/tokens'),
+])
+def test_token_url(auth_url, expected):
+    assert _otc.token_url(auth_url) == expected
+
+
+def test_defaults_follow_the_region():
+    settings = _otc.resolve_settings(params(region='eu-nl'), search_dirs=())
+    assert settings['auth_url'] == 'https://iam.eu-nl.otc.t-systems.com/v3'
+    assert settings['rds_url'] == 'https://rds.eu-nl.otc.t-systems.com'
+    assert _otc.resolve_settings(params(), search_dirs=())['region'] == 'eu-de'
+    swiss = _otc.resolve_settings(params(region='eu-ch2', rds_url='https://rds.eu-ch2.sc.otc.t-systems.com'), search_dirs=())
+    assert swiss['rds_url'] == 'https://rds.eu-ch2.sc.otc.t-systems.com', 'the endpoint can be overridden'
+
+
+def test_clouds_yaml_secure_yaml_and_precedence(tmp_path):
+    write(tmp_path, 'clouds.yaml', {'clouds': {'prod': {
+        'region_name': 'eu-nl',
+        'auth': {'auth_url': 'https://iam.example.com/v3', 'username': 'alice', 'project_name': 'eu-nl_prod',
+                 'user_domain_name': 'OTC-EU-NL-000', 'project_id': 'from-cloud'}}}})
+    write(tmp_path, 'secure.yaml', {'clouds': {'prod': {'auth': {'password': PASSWORD}}}})
+    settings = _otc.resolve_settings(params(cloud='prod', project_id='explicit'), search_dirs=[str(tmp_path)])
+    assert settings['password'] == PASSWORD, 'secure.yaml is merged into the entry'
+    assert settings['username'] == 'alice' and settings['domain_name'] == 'OTC-EU-NL-000'
+    assert settings['project_id'] == 'explicit', 'an explicit option beats clouds.yaml'
+    assert settings['region'] == 'eu-nl' and settings['auth_url'] == 'https://iam.example.com/v3'
+    assert settings['rds_url'] == 'https://rds.eu-nl.otc.t-systems.com'
+
+
+def test_the_first_directory_holding_the_entry_wins(tmp_path):
+    first, second = tmp_path / 'cwd', tmp_path / 'etc'
+    write(first, 'clouds.yml', {'clouds': {'other': {'auth': {'username': 'bob'}}}})
+    write(second, 'clouds.yaml', {'clouds': {'prod': {'auth': {'token': TOKEN, 'domain_name': 'D'}}}})
+    write(second, 'secure.yml', {'clouds': {'someone_else': {'auth': {'password': 'x'}}}})
+    entry = _otc.load_cloud('prod', search_dirs=[str(first), str(second)])
+    assert entry == {'auth': {'token': TOKEN, 'domain_name': 'D'}}
+    settings = _otc.resolve_settings(params(cloud='prod'), search_dirs=[str(first), str(second)])
+    assert settings['auth_token'] == TOKEN and settings['domain_name'] == 'D'
+
+
+def test_an_empty_clouds_yaml_and_a_missing_entry_fail_clearly(tmp_path):
+    (tmp_path / 'clouds.yaml').write_text('')
+    with pytest.raises(ModuleFailure) as info:
+        _otc.load_cloud('prod', search_dirs=[str(tmp_path)])
+    assert str(info.value) == 'cloud=prod: no such entry in clouds.yaml (searched %s).' % (tmp_path / 'clouds.yaml')
+    with pytest.raises(ModuleFailure) as info:
+        _otc.load_cloud('prod', search_dirs=['/nonexistent/a', '/nonexistent/b'])
+    assert 'searched /nonexistent/a, /nonexistent/b' in str(info.value)
+
+
+def test_secure_yaml_merges_nested_keys():
+    assert _otc._merge({'auth': {'a': 1, 'b': 2}, 'r': 'x'}, {'auth': {'b': 3}, 'n': 1}) == {'auth': {'a': 1, 'b': 3}, 'r': 'x', 'n': 1}
+
+
+@pytest.mark.parametrize('given, scope, user', [
+    (dict(project_id=PROJECT), {'id': PROJECT}, None),
+    (dict(project_name='eu-de_prod', domain_name='OTC-EU-DE-1'), {'name': 'eu-de_prod'},
+     {'name': 'alice', 'password': PASSWORD, 'domain': {'name': 'OTC-EU-DE-1'}}),
+    (dict(), {'name': 'eu-de'}, None),
+])
+def test_password_login_and_rds_job(given, scope, user):
+    with open(os.path.join(FIXTURES, 'otc_004_example_5.json')) as handle:
+        payload = json.load(handle)
+    client, session = otc([
+        login_call(expect_json=password_body(scope, user), expect_headers={'Content-Type': 'application/json'}),
+        Call('GET', RDS + '/v3/%s/jobs' % PROJECT, json_body=payload, expect_params={'id': 'j1'},
+             expect_headers={'X-Auth-Token': TOKEN}, headers={'Retry-After': '5'}),
+    ], username='alice', password=PASSWORD, **given)
+    job, retry_after = client.rds_job('j1')
+    assert (job['state'], job['progress'], retry_after) == ('running', 60, 5.0)
+    assert 'X-Auth-Token' not in session.seen[0]['headers'], 'the login itself carries no token'
+    session.assert_done()
+
+
+def test_a_given_token_is_used_without_login():
+    client, session = otc([Call('GET', RDS + '/v3/%s/jobs' % PROJECT, json_body={'job': {'id': 'j', 'status': 'Completed'}},
+                                expect_headers={'X-Auth-Token': TOKEN})], auth_token=TOKEN, project_id=PROJECT)
+    job, dummy = client.rds_job('j')
+    assert job['state'] == 'succeeded'
+    session.assert_done()
+
+
+def test_an_expired_token_logs_in_again_once():
+    client, session = otc([
+        login_call(token='first'),
+        Call('GET', RDS + '/v3/%s/jobs' % PROJECT, status=401, expect_headers={'X-Auth-Token': 'first'}),
+        login_call(token='second'),
+        Call('GET', RDS + '/v3/%s/jobs' % PROJECT, json_body={'job': {'status': 'Failed', 'fail_reason': 'x'}},
+             expect_headers={'X-Auth-Token': 'second'}),
+    ], username='alice', password=PASSWORD, project_id=PROJECT)
+    job, dummy = client.rds_job('j')
+    assert job['state'] == 'failed' and job['id'] == 'j'
+    session.assert_done()
+
+
+def test_a_given_token_that_expired_cannot_be_renewed():
+    client, session = otc([Call('GET', RDS + '/v3/%s/jobs' % PROJECT, status=401, json_body={'error': {'code': 401, 'message': 'expired'}})],
+                          auth_token=TOKEN, project_id=PROJECT)
+    with pytest.raises(_http.AuthError) as info:
+        client.rds_job('j')
+    assert TOKEN not in str(info.value) and len(session.seen) == 1
+
+
+def test_credentials_and_project_are_required():
+    with pytest.raises(ModuleFailure) as info:
+        otc([])[0].rds_job('j')
+    assert str(info.value).startswith('OTC needs either auth_token, or username and password')
+    with pytest.raises(ModuleFailure) as info:
+        otc([], auth_token=TOKEN)[0].rds_job('j')
+    assert str(info.value).startswith('OTC needs project_id')
+
+
+def test_a_refused_login_is_an_auth_error_without_the_password():
+    client, dummy = otc([Call('POST', IAM, status=401, text='{"error": {"code": 401, "message": "password %s is wrong"}}' % PASSWORD)],
+                        username='alice', password=PASSWORD, project_id=PROJECT)
+    with pytest.raises(_http.AuthError) as info:
+        client.rds_job('j')
+    assert str(info.value).startswith('OTC IAM login failed: POST /v3/auth/tokens: HTTP 401: 401: password ')
+    assert PASSWORD not in str(info.value) and PASSWORD not in repr(info.value.to_result())
+
+
+def test_a_login_without_a_subject_token_is_a_bad_response():
+    client, dummy = otc([login_call(token=None)], username='alice', password=PASSWORD, project_id=PROJECT)
+    with pytest.raises(_http.BadResponseError) as info:
+        client.rds_job('j')
+    assert str(info.value) == 'OTC IAM login answered 201 without an X-Subject-Token header.'
+
+
+def test_the_login_token_is_redacted_from_later_errors():
+    client, dummy = otc([login_call(token=TOKEN),
+                         Call('GET', RDS + '/v3/%s/jobs' % PROJECT, status=400, text='bad X-Auth-Token %s' % TOKEN)],
+                        username='alice', password=PASSWORD, project_id=PROJECT)
+    with pytest.raises(_http.HttpStatusError) as info:
+        client.rds_job('j')
+    assert TOKEN not in str(info.value)
+
+
+@pytest.mark.parametrize('call', [
+    Call('GET', RDS + '/v3/%s/jobs' % PROJECT, status=400, json_body={'error_code': 'DBS.200543', 'error_msg': 'job does not exist'}),
+    Call('GET', RDS + '/v3/%s/jobs' % PROJECT, status=404, text=''),
+    Call('GET', RDS + '/v3/%s/jobs' % PROJECT, json_body={}),
+    Call('GET', RDS + '/v3/%s/jobs' % PROJECT, json_body=[{'job': {}}]),
+])
+def test_a_job_not_there_yet_is_none(call):
+    client, dummy = otc([call], auth_token=TOKEN, project_id=PROJECT)
+    assert client.rds_job('j') == (None, None)
+
+
+def test_other_api_errors_are_raised():
+    client, dummy = otc([Call('GET', RDS + '/v3/%s/jobs' % PROJECT, status=400, json_body={'error_code': 'DBS.280001', 'error_msg': 'bad'})],
+                        auth_token=TOKEN, project_id=PROJECT)
+    with pytest.raises(_http.HttpStatusError) as info:
+        client.rds_job('j')
+    assert info.value.api_code == 'DBS.280001'
