@@ -12,8 +12,9 @@ API = 'https://api.ctl.io'
 PATCHING = 'https://patching.useast.appfog.ctl.io'
 PASSWORD = 'ctl-pa55'
 ARGS = dict(username='ctluser', password=PASSWORD)
-EXECUTE = API + '/v2/operations/OSD/servers/executePackage'
 LINUX = 'c3c6642e-24e1-4c37-b56a-1cf1476ee360'
+WINDOWS = 'b229535c-a313-4a31-baf8-6aa71ff4b9ed'
+BEARER = {'Authorization': 'Bearer tok'}
 
 
 def login(token='tok'):
@@ -40,17 +41,34 @@ def summary(execution_id, status):
 
 
 def queued(*servers):
-    return [{'server': s, 'isQueued': True, 'links': [{'rel': 'status', 'id': 'VA1-q-%s' % s}]} for s in servers]
+    return [{'server': s, 'isQueued': True, 'links': [{'rel': 'status', 'href': '/v2/operations/OSD/status/VA1-q-%s' % s,
+                                                       'id': 'VA1-q-%s' % s}]} for s in servers]
+
+
+def queue(server, status):
+    return Call('GET', API + '/v2/operations/OSD/status/VA1-q-%s' % server, json_body={'status': status}, expect_headers=BEARER)
+
+
+def post(servers, package_id=LINUX, parameters=None, alias='OSD', **kwargs):
+    """The one executePackage request, with its exact body."""
+    body = {'servers': list(servers), 'package': {'packageId': package_id,
+                                                  'parameters': {'patch.debug.mode': 'false'} if parameters is None else parameters}}
+    kwargs.setdefault('json_body', queued(*servers))
+    kwargs.setdefault('expect_headers', BEARER)
+    return Call('POST', API + '/v2/operations/%s/servers/executePackage' % alias, expect_json=body, **kwargs)
+
+
+def posts(runner):
+    return [w for w in runner.session.writes() if w['url'].endswith('/executePackage')]
 
 
 def test_starts_linux_patching_and_follows_it(runner):
     result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux'), [
         login(),
         executions('S1', [summary('VA1-1', 'COMPLETED')]),
-        Call('POST', EXECUTE, json_body=queued('S1'),
-             expect_json={'servers': ['S1'], 'package': {'packageId': LINUX, 'parameters': {'patch.debug.mode': 'false'}}}),
-        Call('GET', API + '/v2/operations/OSD/status/VA1-q-S1', json_body={'status': 'notStarted'}),
-        Call('GET', API + '/v2/operations/OSD/status/VA1-q-S1', json_body={'status': 'executing'}),
+        post(['S1']),
+        queue('S1', 'notStarted'),
+        queue('S1', 'executing'),
         executions('S1', [summary('VA1-1', 'COMPLETED'), summary('VA1-2', 'RUNNING')]),
         execution('S1', 'VA1-2', 'RUNNING', codes=(1,)),
         execution('S1', 'VA1-2'),
@@ -59,75 +77,234 @@ def test_starts_linux_patching_and_follows_it(runner):
     assert result['changed'] is True
     assert (entry['server_id'], entry['queue_id'], entry['execution_id'], entry['started']) == ('S1', 'VA1-q-S1', 'VA1-2', True)
     assert entry['job']['state'] == 'succeeded' and entry['job']['patches'][0]['result_code'] == 2
-    assert PASSWORD not in repr(result)
+    assert PASSWORD not in repr(result) and 'tok' not in repr(result['executions'][0]['job']['raw'])
+
+
+def test_windows_without_wait_returns_the_queue_item(runner):
+    result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1', 'S2'], os='windows', wait=False), [
+        login(),
+        executions('S1', []),
+        executions('S2', [summary('VA1-1', 'FAILED')]),
+        post(['S1', 'S2'], package_id=WINDOWS, parameters={}),
+        queue('S1', 'notStarted'),
+        queue('S2', 'executing'),
+    ], any_order=True)
+    assert result['changed'] is True
+    assert [(e['server_id'], e['queue_id'], e['execution_id'], e['started']) for e in result['executions']] == [
+        ('S1', 'VA1-q-S1', None, True), ('S2', 'VA1-q-S2', None, True)]
+    assert [(e['job']['id'], e['job']['state'], e['job']['status']) for e in result['executions']] == [
+        ('VA1-q-S1', 'pending', 'notStarted'), ('VA1-q-S2', 'running', 'executing')]
+
+
+def test_parameters_merge_over_the_linux_defaults(runner):
+    runner.success(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux', wait=False,
+                                           parameters={'patch.debug.mode': 'true', 'reboot': 'no'}), [
+        login(), executions('S1', []),
+        post(['S1'], parameters={'patch.debug.mode': 'true', 'reboot': 'no'}),
+        queue('S1', 'notStarted'),
+    ])
+
+
+def test_package_id_sends_only_the_given_parameters(runner):
+    runner.success(server_patch.main, dict(ARGS, server_ids=['S1'], package_id='pkg-1', parameters={'a': 'b'}, wait=False), [
+        login(), executions('S1', []),
+        post(['S1'], package_id='pkg-1', parameters={'a': 'b'}),
+        queue('S1', 'notStarted'),
+    ])
+    runner.success(server_patch.main, dict(ARGS, server_ids=['S1'], package_id='pkg-1', wait=False), [
+        login(), executions('S1', []),
+        post(['S1'], package_id='pkg-1', parameters={}),
+        queue('S1', 'notStarted'),
+    ])
+
+
+def test_os_and_package_id_exclude_each_other(runner):
+    failed = runner.failure(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux', package_id='pkg-1'), [])
+    assert 'mutually exclusive' in failed['msg']
+    failed = runner.failure(server_patch.main, dict(ARGS, server_ids=['S1']), [])
+    assert 'one of the following is required' in failed['msg']
+    failed = runner.failure(server_patch.main, dict(ARGS, server_ids=[], os='linux'), [])
+    assert failed['msg'] == 'server_ids must name at least one id.'
+
+
+def test_the_alias_comes_from_the_login_unless_given(runner):
+    login_other = Call('POST', API + '/v2/authentication/login', expect_json={'username': 'ctluser', 'password': PASSWORD},
+                       json_body={'userName': 'ctluser', 'accountAlias': 'XYZ', 'bearerToken': 'tok'})
+    runner.success(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux', wait=False), [
+        login_other,
+        Call('GET', PATCHING + '/rest/servers/XYZ/server/S1/patch', json_body=[summary('VA1-7', 'RUNNING')], expect_headers=BEARER),
+    ])
+    runner.success(server_patch.main, dict(ARGS, account_alias='OSD', server_ids=['S1'], os='linux', wait=False), [
+        login_other, executions('S1', [summary('VA1-7', 'RUNNING')]),
+    ])
 
 
 def test_a_running_execution_is_followed_not_started_again(runner):
     result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1'], os='windows'), [
         login(),
-        executions('S1', [summary('VA1-7', 'RUNNING')]),
+        executions('S1', [summary('VA1-6', 'COMPLETED'), summary('VA1-7', 'RUNNING')]),
+        execution('S1', 'VA1-7', 'RUNNING', codes=(2, 1)),
         execution('S1', 'VA1-7'),
     ])
+    entry = result['executions'][0]
     assert result['changed'] is False
-    assert result['executions'][0]['execution_id'] == 'VA1-7' and result['executions'][0]['queue_id'] is None
-    assert runner.session.writes() == [runner.session.seen[0]], 'only the login was a POST'
+    assert (entry['execution_id'], entry['queue_id'], entry['started'], entry['job']['state']) == ('VA1-7', None, False, 'succeeded')
+    assert posts(runner) == []
 
 
-def test_check_mode_sends_nothing(runner):
+def test_only_the_servers_without_a_running_execution_are_sent(runner):
+    result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1', 'S2', 'S1'], os='linux', poll_interval=5), [
+        login(),
+        executions('S1', [summary('VA1-7', 'RUNNING')]),
+        executions('S2', []),
+        post(['S2']),
+        execution('S1', 'VA1-7'),
+        queue('S2', 'executing'),
+        executions('S2', [summary('VA1-8', 'RUNNING')]),
+        execution('S2', 'VA1-8'),
+    ], any_order=True)
+    assert result['changed'] is True
+    assert [(e['server_id'], e['queue_id'], e['execution_id'], e['started']) for e in result['executions']] == [
+        ('S1', None, 'VA1-7', False), ('S2', 'VA1-q-S2', 'VA1-8', True)]
+    assert len(posts(runner)) == 1
+
+
+def test_check_mode_sends_nothing_and_says_which_would_start(runner):
     result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1', 'S2'], package_id='pkg', parameters={'a': 'b'}), [
         login(), executions('S1', []), executions('S2', [summary('VA1-7', 'RUNNING')]),
     ], check_mode=True)
     assert result['changed'] is True
-    assert [e['execution_id'] for e in result['executions']] == [None, 'VA1-7']
+    assert [(e['server_id'], e['started'], e['execution_id'], e['queue_id']) for e in result['executions']] == [
+        ('S1', True, None, None), ('S2', False, 'VA1-7', None)]
+    assert result['executions'][0]['job'] is None and result['executions'][1]['job']['state'] == 'running'
+    assert posts(runner) == []
+
+
+def test_check_mode_with_everything_running_is_not_changed(runner):
+    result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux'), [
+        login(), executions('S1', [summary('VA1-7', 'RUNNING')]),
+    ], check_mode=True)
+    assert result['changed'] is False and runner.session.writes() == [runner.session.seen[0]]
 
 
 def test_token_needs_an_alias_and_skips_the_login(runner):
-    failed = runner.failure(server_patch.main, dict(token='tok', server_ids=['S1'], os='linux'), [])
-    assert 'account_alias' in failed['msg']
-    result = runner.success(server_patch.main, dict(token='tok', account_alias='OSD', server_ids=['S1'], os='linux', wait=False), [
-        executions('S1', [summary('VA1-7', 'RUNNING')]),
+    token = 'given-t0ken'
+    failed = runner.failure(server_patch.main, dict(token=token, server_ids=['S1'], os='linux'), [])
+    assert failed['msg'] == 'CTL needs account_alias when a token is given without a login (option or CLC_ACCT_ALIAS).'
+    bearer = {'Authorization': 'Bearer ' + token}
+    result = runner.success(server_patch.main, dict(token=token, account_alias='OSD', server_ids=['S1'], os='linux', wait=False), [
+        Call('GET', PATCHING + '/rest/servers/OSD/server/S1/patch', json_body=[], expect_headers=bearer),
+        post(['S1'], expect_headers=bearer),
+        Call('GET', API + '/v2/operations/OSD/status/VA1-q-S1', json_body={'status': 'notStarted'}, expect_headers=bearer),
+    ])
+    assert result['changed'] is True
+    assert token not in repr(result)
+
+
+def test_relogin_once_on_401(runner):
+    result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux', wait=False), [
+        login(), Call('GET', PATCHING + '/rest/servers/OSD/server/S1/patch', status=401, json_body={'message': 'expired'}),
+        login('tok2'), Call('GET', PATCHING + '/rest/servers/OSD/server/S1/patch', json_body=[summary('VA1-7', 'RUNNING')],
+                            expect_headers={'Authorization': 'Bearer tok2'}),
     ])
     assert result['changed'] is False
-    assert result['executions'][0]['job']['state'] == 'running' and 'tok' not in repr(result['executions'])
+    failed = runner.failure(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux'), [
+        login(), Call('GET', PATCHING + '/rest/servers/OSD/server/S1/patch', status=401, json_body={'message': 'expired'}),
+        login(), Call('GET', PATCHING + '/rest/servers/OSD/server/S1/patch', status=401, json_body={'message': 'denied'}),
+    ])
+    assert failed['msg'] == 'GET /rest/servers/OSD/server/S1/patch: HTTP 401: denied'
+    assert failed['error']['status'] == 401
 
 
 def test_lost_answer_is_recovered_and_never_resent(runner):
     result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux', wait=False), [
-        login(), executions('S1', []),
-        Call('POST', EXECUTE, raises=requests.exceptions.ConnectionError('Connection aborted: RemoteDisconnected')),
-        executions('S1', [summary('VA1-9', 'RUNNING')]),
-        execution('S1', 'VA1-9', 'RUNNING'),
+        login(), executions('S1', [summary('VA1-1', 'COMPLETED')]),
+        post(['S1'], raises=requests.exceptions.ConnectionError('Connection aborted: RemoteDisconnected')),
+        executions('S1', [summary('VA1-1', 'COMPLETED'), summary('VA1-9', 'RUNNING')]),
     ])
-    assert result['executions'][0]['execution_id'] == 'VA1-9'
-    assert len([w for w in runner.session.writes() if w['url'] == EXECUTE]) == 1
+    entry = result['executions'][0]
+    assert result['changed'] is True
+    assert (entry['queue_id'], entry['execution_id'], entry['started'], entry['job']['state']) == (None, 'VA1-9', True, 'running')
+    assert len(posts(runner)) == 1
 
 
-def test_lost_answer_without_trace_fails(runner):
+def test_lost_answer_follows_the_servers_that_started_and_fails_for_the_others(runner):
+    result = runner.failure(server_patch.main, dict(ARGS, server_ids=['S1', 'S2'], os='linux'), [
+        login(), executions('S1', []), executions('S2', [summary('VA1-1', 'COMPLETED')]),
+        post(['S1', 'S2'], raises=requests.exceptions.ReadTimeout('slow')),
+        executions('S1', [summary('VA1-9', 'RUNNING')]),
+        executions('S2', [summary('VA1-1', 'COMPLETED')]),
+        execution('S1', 'VA1-9', 'RUNNING', codes=(1,)),
+        execution('S1', 'VA1-9'),
+    ])
+    assert result['msg'] == (
+        'POST /v2/operations/OSD/servers/executePackage: no answer within 30.0s after the request was sent (ReadTimeout); '
+        'the server may have acted on it, so it was not sent again. The request may or may not have reached CTL: S2 shows '
+        'no new execution, and nothing was re-sent. Check with dbops.patching.server_patch_info before running the task again.')
+    assert [(e['execution_id'], e['started'], e['job'] and e['job']['state']) for e in result['executions']] == [
+        ('VA1-9', True, 'succeeded'), (None, False, None)]
+    assert result['changed'] is True
+    assert len(posts(runner)) == 1
+
+
+def test_lost_answer_without_trace_fails_without_resending(runner):
     result = runner.failure(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux'), [
         login(), executions('S1', []),
-        Call('POST', EXECUTE, raises=requests.exceptions.ReadTimeout('slow')),
+        post(['S1'], raises=requests.exceptions.ReadTimeout('slow')),
         executions('S1', []),
     ])
-    assert 'was not sent again' in result['msg']
+    assert 'may or may not have reached CTL: S1 shows no new execution, and nothing was re-sent' in result['msg']
+    assert len(posts(runner)) == 1
+
+
+def test_a_server_ctl_did_not_queue_fails(runner):
+    answer = queued('S1') + [{'server': 'S2', 'isQueued': False, 'errorMessage': 'Server is not active', 'links': []}]
+    result = runner.failure(server_patch.main, dict(ARGS, server_ids=['S1', 'S2'], os='linux', wait=False), [
+        login(), executions('S1', []), executions('S2', []),
+        post(['S1', 'S2'], json_body=answer),
+        queue('S1', 'notStarted'),
+    ])
+    assert result['msg'] == 'CTL did not queue patching for S2 (no status link in the executePackage answer).'
+    assert [e['started'] for e in result['executions']] == [True, False]
 
 
 def test_a_failed_run_fails_the_module_with_the_executions(runner):
     result = runner.failure(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux', poll_interval=5), [
         login(), executions('S1', []),
-        Call('POST', EXECUTE, json_body=queued('S1')),
-        Call('GET', API + '/v2/operations/OSD/status/VA1-q-S1', json_body={'status': 'failed'}),
+        post(['S1']),
+        queue('S1', 'failed'),
         executions('S1', [summary('VA1-3', 'FAILED')]),
         execution('S1', 'VA1-3', 'FAILED', codes=(2, 4)),
     ])
-    assert result['msg'].startswith('Patching ended failed on S1 (failed: FAILED)')
-    assert result['executions'][0]['job']['patches'][1]['state'] == 'failed'
+    assert result['msg'] == 'Patching ended failed on S1 (failed: FAILED).'
+    assert result['changed'] is True
+    job = result['executions'][0]['job']
+    assert (job['id'], job['state'], job['patches'][1]['state'], job['patches'][1]['result_code']) == ('VA1-3', 'failed', 'failed', 4)
 
 
-def test_timeout_returns_the_executions(runner):
-    calls = [login(), executions('S1', []), Call('POST', EXECUTE, json_body=queued('S1'))]
-    calls += [Call('GET', API + '/v2/operations/OSD/status/VA1-q-S1', json_body={'status': 'notStarted'}) for dummy in range(3)]
+def test_a_queue_item_that_succeeded_before_its_execution_shows_is_followed(runner):
+    result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux', poll_interval=5), [
+        login(), executions('S1', []),
+        post(['S1']),
+        queue('S1', 'succeeded'),
+        executions('S1', []),
+        queue('S1', 'succeeded'),
+        executions('S1', [summary('VA1-4', 'COMPLETED')]),
+        execution('S1', 'VA1-4'),
+    ])
+    assert result['executions'][0]['execution_id'] == 'VA1-4' and result['executions'][0]['job']['state'] == 'succeeded'
+
+
+def test_timeout_names_the_servers_and_queue_items_and_returns_the_last_state(runner):
+    calls = [login(), executions('S1', []), post(['S1'])]
+    calls += [queue('S1', 'notStarted') for dummy in range(3)]
     result = runner.failure(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux', wait_timeout=10, poll_interval=5), calls)
-    assert 'Timed out after 10 seconds' in result['msg'] and result['executions'][0]['job']['state'] == 'pending'
+    assert result['msg'].startswith('Timed out after 10 seconds (wait_timeout=10) waiting for server S1 (pending: notStarted).')
+    assert result['msg'].endswith('Not running yet: S1 (queue item VA1-q-S1).')
+    assert result['elapsed'] == 10
+    assert result['changed'] is True
+    entry = result['executions'][0]
+    assert (entry['queue_id'], entry['job']['state'], entry['job']['status']) == ('VA1-q-S1', 'pending', 'notStarted')
 
 
 def test_bad_login(runner):
@@ -162,7 +339,7 @@ def test_info_missing_execution_and_wait_without_id(runner):
     assert failed['msg'].startswith('wait=true needs execution_id')
 
 
-def test_relogin_once_on_401(runner):
+def test_info_relogins_once_on_401(runner):
     result = runner.success(server_patch_info.main, dict(ARGS, server_id='S1'), [
         login(), Call('GET', PATCHING + '/rest/servers/OSD/server/S1/patch', status=401, json_body={'message': 'expired'}),
         login(), executions('S1', []),
