@@ -1,94 +1,134 @@
 # dbops.patching — the two commands a newcomer needs:
 #   make demo   start the simulator and run the safe-patch playbook over a fleet
-#   make test   sanity, unit (with coverage), simulator and integration tests on ansible-core 2.19,
-#               plus sanity and units on 2.16 (oldest) and 2.21 (newest), ansible-lint and a build
-#   make bench  the benchmarks in bench/ (results in bench/results/)
-# Everything is installed into virtual environments under this directory.
+#   make test   every check below, one after another, with a timed summary at the end
+# One check at a time:
+#   make sanity       ansible-test sanity, ansible-core 2.19, Python 3.11 (fails if no file was tested)
+#   make coverage     unit tests under pytest with branch coverage of plugins/module_utils (>= 90 %)
+#   make units        ansible-test units --venv, ansible-core 2.19, Python 3.11
+#   make simulator    the simulator's own tests
+#   make integration  ansible-test integration against a running simulator
+#   make compat       sanity + units on ansible-core 2.16 (Python 3.11) and 2.21 (Python 3.12)
+#   make lint         ansible-lint --profile production (roles/, playbooks/, galaxy.yml, meta/, changelog),
+#                     antsibull-changelog lint, antsibull-docs lint-collection-docs
+#   make build        ansible-galaxy collection build + install into a temp dir, ansible-doc of it
+#   make bench        the benchmarks in bench/ (results in bench/results/)
+# Everything is installed into virtual environments under this directory (.venv*); ansible-test
+# runs on a copy in build/ansible_collections/dbops/patching that is its own git work tree.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
-# The first of these that really runs (a pyenv shim may exist for a version that is not selected).
+# The first candidate that really runs (a pyenv shim may exist for a version that is not selected).
 find_python = $(shell for p in $(1); do "$$p" -c 'import sys' >/dev/null 2>&1 && { command -v "$$p"; break; }; done)
 PYTHON ?= $(call find_python,python3.11 $(wildcard $(HOME)/.pyenv/versions/3.11.*/bin/python3.11) python3)
-PYTHON312 ?= $(call find_python,$(wildcard $(HOME)/.pyenv/versions/3.12.*/bin/python3.12) python3.12)
-VENV := .venv
-VENV216 := .venv-2.16
-VENV221 := .venv-2.21
+PYTHON312 ?= $(call find_python,python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12.*/bin/python3.12))
+VENV := $(CURDIR)/.venv
+VENV216 := $(CURDIR)/.venv-2.16
+VENV221 := $(CURDIR)/.venv-2.21
 BUILD := $(CURDIR)/build
 COLL := $(BUILD)/ansible_collections/dbops/patching
 COVERAGE_MIN := 90
+UTILS := $(CURDIR)/tests/utils
 
-.PHONY: help test demo venv copy sanity units coverage simulator integration compat lint build bench clean
+.PHONY: help test demo venv copy sanity coverage units simulator integration compat compat-2.16 \
+	compat-2.21 lint build bench clean distclean
 
 help:
-	@echo "make demo   # simulator + playbooks/safe_patch.yml over 12 simulated instances, then the report"
-	@echo "make test   # sanity, units + coverage, integration, compat (2.16, 2.21), lint, build"
+	@sed -n '1,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
+
+# --- virtual environments ------------------------------------------------------------------
 
 $(VENV)/.installed: tests/requirements-dev.txt
+	@test -n "$(PYTHON)" || { echo "ERROR: no python3.11 (or python3) found" >&2; exit 1; }
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -r tests/requirements-dev.txt
-	bash tests/utils/install_get_pip.sh $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-dev.txt
 	touch $@
 
 venv: $(VENV)/.installed
 
-$(VENV216)/.installed:
+$(VENV216)/.installed: tests/utils/requirements-core-2.16.txt
+	@test -n "$(PYTHON)" || { echo "ERROR: no python3.11 (or python3) found" >&2; exit 1; }
 	test -x $(VENV216)/bin/python || $(PYTHON) -m venv $(VENV216)
-	$(VENV216)/bin/python -m pip install --quiet 'ansible-core==2.16.19' requests==2.34.2
-	bash tests/utils/install_get_pip.sh $(VENV216)
+	$(VENV216)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/utils/requirements-core-2.16.txt
 	touch $@
 
-$(VENV221)/.installed:
+$(VENV221)/.installed: tests/utils/requirements-core-2.21.txt
 	test -x $(VENV221)/bin/python || $(PYTHON312) -m venv $(VENV221)
-	$(VENV221)/bin/python -m pip install --quiet 'ansible-core==2.21.5' requests==2.34.2
-	bash tests/utils/install_get_pip.sh $(VENV221)
+	$(VENV221)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/utils/requirements-core-2.21.txt
 	touch $@
+
+# ansible-test would download get-pip.py (unreachable here); put the offline stand-in where it
+# looks first. Done on every run: CI may start with an empty HOME.
+getpip = bash $(UTILS)/install_get_pip.sh $(1)
 
 copy:
-	bash tests/utils/collection_copy.sh $(BUILD) >/dev/null
+	bash $(UTILS)/collection_copy.sh $(BUILD) >/dev/null
+
+# --- checks ----------------------------------------------------------------------------------
 
 sanity: venv copy
-	bash tests/utils/sanity.sh $(CURDIR)/$(VENV) $(COLL) 3.11
-
-units: venv copy
-	cd $(COLL) && $(CURDIR)/$(VENV)/bin/ansible-test units --venv --python 3.11 --color no
+	$(call getpip,$(VENV))
+	bash $(UTILS)/sanity.sh $(VENV) $(COLL) 3.11
 
 coverage: venv copy
-	cd $(BUILD) && PYTHONPATH=$(BUILD) $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider \
+	cd $(BUILD) && PYTHONPATH=$(BUILD) $(VENV)/bin/python -m pytest -q -p no:cacheprovider \
 	  --cov=ansible_collections/dbops/patching/plugins/module_utils --cov-branch --cov-report=term-missing \
 	  --cov-fail-under=$(COVERAGE_MIN) ansible_collections/dbops/patching/tests/unit
+
+units: venv copy
+	$(call getpip,$(VENV))
+	cd $(COLL) && $(VENV)/bin/ansible-test units --venv --python 3.11 --color no
 
 simulator: venv
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/simulator
 
 integration: venv copy
-	bash tests/utils/with_simulator.sh $(VENV)/bin/python $(COLL) \
-	  bash -c 'cd $(COLL) && $(CURDIR)/$(VENV)/bin/ansible-test integration --venv --python 3.11 --requirements --color no'
+	$(call getpip,$(VENV))
+	bash $(UTILS)/with_simulator.sh $(VENV)/bin/python $(COLL) \
+	  bash -c 'cd $(COLL) && $(VENV)/bin/ansible-test integration --venv --python 3.11 --requirements --color no'
 
-compat: venv copy $(VENV216)/.installed
-	bash tests/utils/sanity.sh $(CURDIR)/$(VENV216) $(COLL) 3.11
-	cd $(COLL) && $(CURDIR)/$(VENV216)/bin/ansible-test units --venv --python 3.11 --color no
-	if [ -z "$(PYTHON312)" ]; then echo "SKIPPED: ansible-core 2.21 needs Python 3.12, none found"; exit 0; fi; \
+compat: compat-2.16 compat-2.21
+
+compat-2.16: copy $(VENV216)/.installed
+	$(call getpip,$(VENV216))
+	bash $(UTILS)/sanity.sh $(VENV216) $(COLL) 3.11
+	cd $(COLL) && $(VENV216)/bin/ansible-test units --venv --python 3.11 --color no
+
+# ansible-core 2.21 needs Python 3.12 on the controller: skipped (loudly) when there is none.
+compat-2.21: copy
+	@if [ -z "$(PYTHON312)" ]; then \
+	  echo "**************************************************************************************"; \
+	  echo "SKIPPED: ansible-core 2.21 sanity and units: no Python 3.12 found"; \
+	  echo "         (looked for python3.12 on PATH and ~/.pyenv/versions/3.12.*/bin/python3.12)"; \
+	  echo "**************************************************************************************"; \
+	else \
 	  $(MAKE) --no-print-directory $(VENV221)/.installed && \
-	  bash tests/utils/sanity.sh $(CURDIR)/$(VENV221) $(COLL) 3.12 && \
-	  (cd $(COLL) && $(CURDIR)/$(VENV221)/bin/ansible-test units --venv --python 3.12 --color no)
+	  $(call getpip,$(VENV221)) && \
+	  bash $(UTILS)/sanity.sh $(VENV221) $(COLL) 3.12 && \
+	  (cd $(COLL) && $(VENV221)/bin/ansible-test units --venv --python 3.12 --color no); \
+	fi
 
 lint: venv copy
-	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) $(CURDIR)/$(VENV)/bin/ansible-lint --profile production roles/ playbooks/
-	cd $(COLL) && $(CURDIR)/$(VENV)/bin/antsibull-changelog lint
+	cd $(COLL) && PATH=$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD) \
+	  $(VENV)/bin/ansible-lint --profile production --nocolor
+	cd $(COLL) && $(VENV)/bin/antsibull-changelog lint
+	cd $(COLL) && PATH=$(VENV)/bin:$$PATH $(VENV)/bin/antsibull-docs lint-collection-docs --plugin-docs .
+	@echo "lint: ansible-lint (production), antsibull-changelog and antsibull-docs passed"
 
 build: venv copy
 	rm -rf $(BUILD)/dist $(BUILD)/installed && mkdir -p $(BUILD)/dist $(BUILD)/installed
-	cd $(COLL) && $(CURDIR)/$(VENV)/bin/ansible-galaxy collection build --output-path $(BUILD)/dist
+	cd $(COLL) && $(VENV)/bin/ansible-galaxy collection build --output-path $(BUILD)/dist
 	$(VENV)/bin/ansible-galaxy collection install --offline -p $(BUILD)/installed $(BUILD)/dist/dbops-patching-*.tar.gz
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed $(VENV)/bin/ansible-doc dbops.patching.patch_apply >/dev/null
-	@echo "built and installed: $$(ls $(BUILD)/dist)"
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed $(VENV)/bin/ansible-doc -t role dbops.patching.safe_patch >/dev/null
+	@echo "built and installed: $$(cd $(BUILD)/dist && ls)"
 
-test: sanity coverage units simulator integration compat lint build
-	@echo "make test: all passed"
+# Every check, keeping on after a failure; ends with "N passed, M failed" (make targets).
+test:
+	MAKE='$(MAKE)' bash $(UTILS)/run_targets.sh sanity coverage units simulator integration compat lint build
+
+# --- the rest ----------------------------------------------------------------------------------
 
 demo:
 	bash tests/utils/demo.sh
@@ -98,4 +138,7 @@ bench: venv
 	$(VENV)/bin/python bench/bench_wait.py
 
 clean:
-	rm -rf $(BUILD) tests/output reports
+	rm -rf $(BUILD) tests/output reports importer_result.json tests/integration/integration_config.yml .coverage
+
+distclean: clean
+	rm -rf .venv .venv-2.16 .venv-2.21 .venv-demo
