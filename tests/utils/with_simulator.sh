@@ -1,19 +1,69 @@
 #!/usr/bin/env bash
-# Run a command with the simulator listening; write the integration config that
-# ansible-test hands to every target. Usage: with_simulator.sh PYTHON COLLECTION_DIR CMD...
+# Run a command with the cloud API simulator listening, then stop the simulator
+# (also when the command fails or is interrupted). Before the command runs, write
+# COLLECTION_DIR/tests/integration/integration_config.yml (git-ignored): ansible-test
+# passes no environment to the targets, but makes every key of that file a variable.
+# Usage: with_simulator.sh PYTHON COLLECTION_DIR CMD...
+# SIM_TIME_SCALE (default 30): simulated seconds per real second.
 set -euo pipefail
-python=$1; collection=$2; shift 2
+python=$1
+collection=$2
+shift 2
 root=$(cd "$(dirname "$0")/../.." && pwd)
 workdir=$(mktemp -d)
-"$python" "$root/tests/simulator/run.py" --port 0 --port-file "$workdir/url" --time-scale "${SIM_TIME_SCALE:-30}" >"$workdir/sim.log" 2>&1 &
+sim=
+
+stop_simulator() {
+  status=$?
+  if [ -n "$sim" ]; then
+    kill "$sim" 2>/dev/null || true
+    wait "$sim" 2>/dev/null || true
+  fi
+  if [ "$status" -ne 0 ] && [ -s "$workdir/sim.log" ]; then
+    echo "--- last lines of the simulator's log:"
+    tail -n 20 "$workdir/sim.log"
+  fi
+  rm -rf "$workdir"
+  exit "$status"
+}
+trap stop_simulator EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+"$python" "$root/tests/simulator/run.py" --port 0 --port-file "$workdir/url" \
+  --time-scale "${SIM_TIME_SCALE:-30}" >"$workdir/sim.log" 2>&1 &
 sim=$!
-trap 'kill $sim 2>/dev/null; wait $sim 2>/dev/null; rm -rf "$workdir"' EXIT INT TERM
-for _ in $(seq 1 100); do [ -s "$workdir/url" ] && break; sleep 0.1; done
-[ -s "$workdir/url" ] || { echo "the simulator did not start:"; cat "$workdir/sim.log"; exit 1; }
-url=$(cat "$workdir/url")
+for _ in $(seq 1 150); do
+  grep -q '^SIMULATOR LISTENING ' "$workdir/sim.log" 2>/dev/null && [ -s "$workdir/url" ] && break
+  kill -0 "$sim" 2>/dev/null || break
+  sleep 0.1
+done
+if ! grep -q '^SIMULATOR LISTENING ' "$workdir/sim.log" || [ ! -s "$workdir/url" ]; then
+  echo "ERROR: the simulator did not start (tests/simulator/run.py)" >&2
+  exit 1
+fi
+url=$(head -n 1 "$workdir/url")
+
+# Credentials the simulator accepts: tests/simulator/README.md.
 cat >"$collection/tests/integration/integration_config.yml" <<CONFIG
 ---
 simulator_url: $url
+oracle_api_url: $url
+oracle_identity_domain: ExampleIdentityDomain
+oracle_username: username
+oracle_password: password
+otc_auth_url: $url/v3
+otc_rds_url: $url
+otc_project_id: 0483b6b16e954cb88930a360d2c4e663
+otc_project_name: eu-de
+otc_domain_name: OTC-EU-DE-00000000001000000001
+otc_username: otcuser
+otc_password: otcpassword
+clc_api_url: $url
+clc_patching_url: $url
+clc_username: ctluser
+clc_password: ctlpassword
+clc_account_alias: OSD
 CONFIG
-echo "simulator at $url"
+echo "simulator listening at $url (time scale ${SIM_TIME_SCALE:-30})"
 "$@"
