@@ -38,6 +38,10 @@ def _requests(state, request, body):
     return Reply(200, state.request_log(method, pattern))
 
 
+def _advance(state, request, body):
+    return Reply(200, {'now': round(state.advance(body['seconds']), 3)})
+
+
 def _add_fault(state, request, body):
     return Reply(200, {'id': state.faults.add(body)})
 
@@ -78,6 +82,7 @@ def _state(state, request, body):
 ROUTES = {
     ('POST', 'reset'): _reset,
     ('GET', 'requests'): _requests,
+    ('POST', 'advance'): _advance,
     ('POST', 'faults'): _add_fault,
     ('DELETE', 'faults'): _clear_faults,
     ('GET', 'faults'): _list_faults,

@@ -24,6 +24,11 @@ SEED_IDS = ['seed-004-%d' % number for number in range(1, 7)]
 PAGE_ID = '31b8ae23-c687-4d80-b7b4-42a66c9bb886'
 SPACED_ID = '31 b8ae23 - c687 - 4 d80 - b7b4 - 42 a66c9bb886'
 SPACED_RUNS_FOR = 600.0  # simulated seconds the spaced job runs before it fails
+# The id of the page's request example (its answer is not shown): a job like example 5, running.
+REQUEST_ID = 'a9767ede-fe0f-4888-9003-e843a4c90514'
+REQUEST_JOB = dict(id=REQUEST_ID, name='CreateMysqlSingleHAInstance', duration=SPACED_RUNS_FOR,
+                   instance={'id': 'a48e43ff268f4c0e879652d65e63d0fbin01', 'name': 'DO-NOT-TOUCH-mgr2-mysql-single'},
+                   entities={'instance': {'type': 'Single', 'datastore': {'type': 'mysql', 'version': '5.7'}}})
 JOB_DEFAULTS = dict(name='UpgradeMysqlMinorVersion', duration=60.0, entities={}, status='Running')
 _JOBS_RE = re.compile(r'^/v3/(?P<project>[^/]+)/jobs/?$')
 
@@ -47,6 +52,7 @@ class OtcCloud(object):
             self.jobs[job_id] = dict(id=job_id, verbatim=[(None, _example(number))])
         self.jobs[PAGE_ID] = dict(id=PAGE_ID, verbatim=[(None, _example(1))])
         self.jobs[SPACED_ID] = dict(id=SPACED_ID, verbatim=[(self.state.now() + SPACED_RUNS_FOR, _example(5)), (None, _example(6))])
+        self.seed_job(REQUEST_JOB)
 
     def dump(self):
         return dict((job_id, dict((k, v) for k, v in job.items() if k != 'verbatim')) for job_id, job in self.jobs.items())
