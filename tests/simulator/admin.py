@@ -34,7 +34,10 @@ def _reset(state, request, body):
 
 def _requests(state, request, body):
     method = (request.arg('method') or '').upper() or None
-    pattern = re.compile(request.arg('path')) if request.arg('path') else None
+    try:
+        pattern = re.compile(request.arg('path')) if request.arg('path') else None
+    except re.error as exc:
+        raise ValueError('path is not a regular expression: %s' % exc) from None
     return Reply(200, state.request_log(method, pattern))
 
 

@@ -29,7 +29,10 @@ class Faults(object):
             raise ValueError('a fault rule needs a path (regular expression)')
         if rule.get('kind') not in KINDS:
             raise ValueError('kind must be one of %s' % ', '.join(KINDS))
-        compiled = re.compile(rule['path'])
+        try:
+            compiled = re.compile(rule['path'])
+        except re.error as exc:
+            raise ValueError('path is not a regular expression: %s' % exc) from None
         rule = dict(rule, times=int(rule.get('times', 1)), skip=int(rule.get('skip', 0)), hits=0)
         if rule.get('method'):
             rule['method'] = rule['method'].upper()

@@ -192,7 +192,9 @@ class Handler(BaseHTTPRequestHandler):
             try:
                 reply = admin.handle(state, request)
             except (ValueError, KeyError, TypeError) as exc:
-                reply = Reply(400, {'message': 'bad admin request: %s' % exc})
+                reply = Reply(400, {'message': 'bad admin request: %s: %s' % (type(exc).__name__, exc)})
+            except Exception as exc:  # pylint: disable=broad-except
+                reply = Reply(500, {'message': 'simulator error: %s: %s' % (type(exc).__name__, exc)})
             return self._send(reply)
 
         rule = state.faults.take(request.method, request.path)
