@@ -39,14 +39,14 @@ class ClcCloud(object):
         self.tokens = {}
         self.servers = {}
         self.queue = {}
-        self.live = []  # queue ids not finished yet
+        self.live = set()  # queue ids not finished yet
         self.next_execution = FIRST_EXECUTION
 
     def reset(self):
         self.tokens = {}
         self.servers = {}
         self.queue = {}
-        self.live = []
+        self.live = set()
         self.next_execution = FIRST_EXECUTION
         self.seed_server({'id': 'VA1OSDPATCH33', 'os': 'windows', 'executions': [json.loads(fixture(SEED_003))]})
 
@@ -68,11 +68,14 @@ class ClcCloud(object):
 
     # -- the state machine ---------------------------------------------------------
 
-    def advance(self):
-        """Start queued items whose time has come and bring running executions up to now."""
+    def advance(self, server_id=None, queue_id=None):
+        """Start queued items whose time has come and bring running executions up to now:
+        all of them, or those of one server, or one queue item."""
         now = self.state.now()
-        for queue_id in list(self.live):
-            item = self.queue[queue_id]
+        for queue_id in [queue_id] if queue_id else sorted(self.live, key=lambda q: self.queue[q]['queued_at']):
+            item = self.queue.get(queue_id)
+            if item is None or queue_id not in self.live or (server_id and item['server'] != server_id):
+                continue
             started = item['queued_at'] + QUEUE_DELAY
             if now < started:
                 continue
@@ -134,15 +137,17 @@ class ClcCloud(object):
         alias = (execute or status or patch).group('alias')
         if alias != ALIAS:
             return Reply(403, {'message': 'You do not have access to account %s.' % alias})
-        self.advance()
         if execute and request.method == 'POST':
+            self.advance()
             return self._execute(request)
         if status and request.method == 'GET':
+            self.advance(queue_id=status.group('id'))
             item = self.queue.get(status.group('id'))
             if item is None:
                 return Reply(404, {'message': 'Status %s was not found.' % status.group('id')})
             return Reply(200, {'status': item['status']})
         if patch and request.method == 'GET':
+            self.advance(server_id=patch.group('server'))
             return self._executions(patch.group('server'), patch.group('execution'))
         return Reply(405, {'message': 'The requested resource does not support http method \'%s\'.' % request.method})
 
@@ -190,7 +195,7 @@ class ClcCloud(object):
             queue_id = '%s-%s' % (LOCATION.lower(), uuid.uuid4().hex)
             self.queue[queue_id] = {'server': server_id, 'status': 'notStarted', 'queued_at': self.state.now(),
                                     'execution': None, 'package': package}
-            self.live.append(queue_id)
+            self.live.add(queue_id)
             answer.append({'server': server_id, 'isQueued': True,
                            'links': [{'rel': 'status', 'href': '/v2/operations/%s/status/%s' % (ALIAS, queue_id), 'id': queue_id}]})
         return Reply(200, answer)

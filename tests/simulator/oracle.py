@@ -184,7 +184,7 @@ class OracleCloud(object):
     def seed_activity(self, record, verbatim=None):
         if not isinstance(record, dict) or 'jobId' not in record:
             raise ValueError('an activity-log record needs a jobId')
-        self.activities[str(record['jobId'])] = dict(record=copy.deepcopy(record), verbatim=verbatim, operation=None)
+        self.activities[str(record['jobId'])] = dict(record=copy.deepcopy(record), verbatim=verbatim, operation=None, instance=None)
         return {'jobId': record['jobId']}
 
     def dump(self):
@@ -374,7 +374,7 @@ class OracleCloud(object):
                       identityDomain=DOMAIN, jobId=int(job_id), startDate=oracle_time(operation.started_wall), endDate=None,
                       status='NEW', operationId=int(job_id), operationType=ACTIVITY_TYPES[kind], summaryMessage=ACTIVITY_TYPES[kind],
                       authDomain=DOMAIN, authUser=USERNAME, initiatedBy='USER', messages=[])
-        self.activities[job_id] = dict(record=record, verbatim=None, operation=operation)
+        self.activities[job_id] = dict(record=record, verbatim=None, operation=operation, instance=instance)
         return operation
 
     def _accepted(self, instance, kind, job_id, message, flat=False):
@@ -489,14 +489,16 @@ class OracleCloud(object):
     def _activity_call(self, request, rest):
         if request.method != 'GET':
             return _error(405, 405, 'Method %s is not allowed on the activity log.' % request.method)
-        self.advance_all()
         if rest.startswith('job/'):
             entry = self.activities.get(rest[4:])
             if entry is None:
                 return _reply(404, {'message': 'No activity-log job with id [%s].' % rest[4:]})
             if entry['verbatim'] is not None:
                 return _reply(200, text=entry['verbatim'])
+            if entry['instance'] is not None:
+                self.advance(entry['instance'])
             return _reply(200, self._activity_document(entry))
+        self.advance_all()
         records = [self._activity_document(entry) for entry in self.activities.values()]
         for key in ('serviceName', 'serviceType'):
             value = request.arg(key)
