@@ -190,7 +190,7 @@ class OracleCloud(object):
     def dump(self):
         self.advance_all()
         return dict(('%s/%s' % key, dict(current_version=i.current_version, available=i.available, applied=i.applied,
-                                          prechecks=i.prechecks, running=sorted(i.live)))
+                                         prechecks=i.prechecks, running=sorted(i.live)))
                     for key, i in self.instances.items())
 
     # -- the state machine ---------------------------------------------------------

@@ -141,9 +141,8 @@ def test_clc_bearer_token_enforced_and_expires(api):
 
 
 def execute(api, *servers):
-    return api.clc('POST', '/v2/operations/OSD/servers/executePackage',
-                   json={'servers': list(servers), 'package': {'packageId': 'c3c6642e-24e1-4c37-b56a-1cf1476ee360',
-                                                                'parameters': {'patch.debug.mode': 'false'}}})
+    package = {'packageId': 'c3c6642e-24e1-4c37-b56a-1cf1476ee360', 'parameters': {'patch.debug.mode': 'false'}}
+    return api.clc('POST', '/v2/operations/OSD/servers/executePackage', json={'servers': list(servers), 'package': package})
 
 
 def test_clc_execute_package_runs_an_execution(api):

@@ -149,8 +149,8 @@ def test_unknown_admin_call_and_route(api):
 def test_seed_replaces_an_instance(api):
     api.seed_instance('db1', patchId='a')
     api.seed_instance('db1', patchId='b')
-    assert [p['patchId'] for p in api.oracle('GET', '/paas/api/v1.1/instancemgmt/ExampleIdentityDomain/services/dbaas/instances/db1'
-                                          '/patches/available').json()] == ['b']
+    available = api.oracle('GET', '/paas/api/v1.1/instancemgmt/ExampleIdentityDomain/services/dbaas/instances/db1/patches/available')
+    assert [p['patchId'] for p in available.json()] == ['b']
     bad = api.session.post(api.url + '/__admin__/oracle/instances', json={'service_type': 'x', 'name': 'n'}, timeout=10)
     assert bad.status_code == 400
 
@@ -180,6 +180,13 @@ def test_https_with_a_self_signed_certificate():
         assert answer.status_code == 200
         with pytest.raises(requests.exceptions.SSLError):
             requests.get(sim.base_url + '/__admin__/state', verify=True, timeout=10)
+
+
+def test_https_certificate_from_the_cryptography_package(monkeypatch):
+    pytest.importorskip('cryptography')
+    monkeypatch.setattr('simulator.tls.shutil.which', lambda name: None)
+    with Simulator(https=True) as sim:
+        assert requests.get(sim.base_url + '/__admin__/state', verify=sim.ca_path, timeout=10).status_code == 200
 
 
 def test_loopback_only():
