@@ -126,7 +126,7 @@ build: venv copy
 
 # Every check, keeping on after a failure; ends with "N passed, M failed" (make targets).
 test:
-	MAKE='$(MAKE)' bash $(UTILS)/run_targets.sh sanity coverage units simulator integration compat lint build
+	MAKE='$(MAKE)' bash $(UTILS)/run_targets.sh sanity coverage units simulator integration compat-2.16 compat-2.21 lint build
 
 # --- the rest ----------------------------------------------------------------------------------
 
