@@ -80,8 +80,10 @@ units: venv copy
 	$(call getpip,$(VENV))
 	cd $(COLL) && $(VENV)/bin/ansible-test units --venv --python 3.11 --color no
 
+# With the api-docs pages at hand (shared/ beside the clone), also check the seed fixtures against them.
+API_DOCS ?= $(firstword $(wildcard $(CURDIR)/../shared/api-docs))
 simulator: venv
-	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/simulator
+	$(if $(API_DOCS),DBOPS_API_DOCS=$(API_DOCS)) $(VENV)/bin/python -m pytest -q -p no:cacheprovider -rs tests/simulator
 
 integration: venv copy
 	$(call getpip,$(VENV))
