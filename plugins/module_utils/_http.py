@@ -7,16 +7,39 @@
 # public API: it may change or go away in any release without notice.
 
 """One HTTP client for every provider: a requests.Session per task, bounded
-retries with full-jitter backoff, Retry-After, and one typed error family
-whose messages never carry a credential."""
+retries with full-jitter backoff, Retry-After, a deadline that bounds every sleep
+and request timeout, and errors whose messages never carry a credential.
 
+Reads (and logins) are retried. A write that starts work is sent once: when its
+answer is missing, cut, unreadable or a gateway/throttle status, it raises
+WriteOutcomeUnknown and the caller re-reads the cloud's state (see _workflow)."""
+
+import base64
 import email.utils
+import html
 import json
 import math
+import os
 import random
 import re
 import threading
 import time
+from urllib.parse import quote, quote_plus, urlsplit
+
+from ansible_collections.dbops.patching.plugins.module_utils._errors import (
+    RETRYABLE_STATUS,
+    ApiError,
+    AuthError,
+    BadResponseError,
+    ConfigurationError,
+    ConflictError,
+    HttpStatusError,
+    NotFoundError,
+    RequestTimeoutError,
+    TlsError,
+    TransportError,
+    WriteOutcomeUnknown,
+)
 
 try:
     import requests
@@ -30,98 +53,70 @@ except ImportError as exc:  # pragma: no cover - exercised by the sanity import 
     REQUESTS_IMPORT_ERROR = exc
 
 USER_AGENT = 'dbops.patching/0.1.0'
-RETRYABLE_STATUS = frozenset((429, 502, 503, 504))
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS'))
 RETRY_AFTER_MIN = 1.0
 RETRY_AFTER_MAX = 60.0
 ERROR_BODY_EXCERPT = 300
+# The last look at the deadline still gets this long to answer.
+LAST_LOOK_TIMEOUT = 1.0
+REDACTED = '********'
+GENERIC_SECRET_FIELDS = ('password', 'passwd', 'secret', 'token')
+GENERIC_SECRET_HEADERS = ('authorization', 'proxy-authorization')
 
 _USERINFO_RE = re.compile(r'(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@')
-_AUTH_HEADER_RE = re.compile(r'(?i)((?:authorization|x-auth-token|x-subject-token)\s*[:=]\s*)(?:bearer\s+|basic\s+)?[^\s,;\'"}]+')
-_PASSWORD_FIELD_RE = re.compile(r'(?i)("?(?:password|passwd|token|auth_token|bearerToken)"?\s*[:=]\s*)("[^"]*"|[^\s,;}]+)')
-REDACTED = '********'
 
 
-def redact(text, secrets=()):
-    """Remove credentials from a text: URL userinfo, auth headers, password/token
-    fields, and every literal secret value given."""
+def encoded_forms(secret):
+    """Every form in which a secret may come back inside an answer or an error: as it
+    is, base64, URL-quoted, HTML-escaped and JSON-escaped (either way for non-ASCII)."""
+    secret = str(secret)
+    forms = set([secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1],
+                 html.escape(secret), html.escape(secret, quote=False), quote(secret, safe=''), quote_plus(secret)])
+    for encoding in ('utf-8', 'latin-1'):
+        try:
+            raw = secret.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        coded = base64.b64encode(raw).decode('ascii')
+        forms.update((coded, coded.rstrip('='), base64.urlsafe_b64encode(raw).decode('ascii').rstrip('=')))
+    return forms
+
+
+_PATTERNS = {}
+
+
+def _field_patterns(fields, headers):
+    key = (tuple(fields), tuple(headers))
+    if key not in _PATTERNS:
+        _PATTERNS[key] = _compile_field_patterns(fields, headers)
+    return _PATTERNS[key]
+
+
+def _compile_field_patterns(fields, headers):
+    names = '|'.join(re.escape(n) for n in sorted(set(GENERIC_SECRET_HEADERS) | set(h.lower() for h in headers)))
+    header_re = re.compile(r'(?i)((?:%s)\s*[:=]\s*)(?:(?:bearer|basic|token)\s+)?[^\s,;\'"}<&]+' % names)
+    keys = '|'.join(re.escape(n) for n in sorted(set(GENERIC_SECRET_FIELDS) | set(fields)))
+    field_re = re.compile(r'(?i)((?:&quot;|["\'])?[\w.-]*(?:%s)[\w.-]*(?:&quot;|["\'])?\s*[:=]\s*)(&quot;.*?&quot;|"[^"]*"|\'[^\']*\'|[^\s,;}&<]+)' % keys)
+    return header_re, field_re
+
+
+def redact(text, secrets=(), fields=(), headers=()):
+    """Remove credentials from a text: every encoded form of each secret value given,
+    URL userinfo, secret headers and secret fields (generic names plus ``fields`` and
+    ``headers`` an auth declares)."""
     if text is None:
         return None
     text = str(text)
+    forms = set()
     for secret in secrets:
         if secret:
-            text = text.replace(str(secret), REDACTED)
+            forms.update(f for f in encoded_forms(secret) if len(f) >= 3 or f == str(secret))
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, REDACTED)
     text = _USERINFO_RE.sub(r'\g<scheme>' + REDACTED + '@', text)
-    text = _AUTH_HEADER_RE.sub(r'\g<1>' + REDACTED, text)
-    return _PASSWORD_FIELD_RE.sub(r'\g<1>"' + REDACTED + '"', text)
-
-
-class ApiError(Exception):
-    """Base of every error the collection's clients raise.
-
-    ``method`` and ``path`` say what was asked, ``status`` the HTTP status (None when
-    no answer arrived), ``api_code``/``api_message`` the API's own error."""
-
-    kind = 'api'
-
-    def __init__(self, message, method=None, path=None, status=None, api_code=None, api_message=None, attempts=1):
-        super(ApiError, self).__init__(message)
-        self.method = method
-        self.path = path
-        self.status = status
-        self.api_code = api_code
-        self.api_message = api_message
-        self.attempts = attempts
-
-    def to_result(self):
-        """Structured error details for the module result (no credentials)."""
-        return dict(kind=self.kind, method=self.method, path=self.path, status=self.status,
-                    api_code=self.api_code, api_message=self.api_message, attempts=self.attempts)
-
-
-class TransportError(ApiError):
-    """No HTTP answer: connection refused/reset, TLS failure, DNS."""
-    kind = 'transport'
-
-
-class TlsError(TransportError):
-    """The TLS handshake failed (for example an untrusted certificate): not retried."""
-    kind = 'tls'
-
-
-class RequestTimeoutError(TransportError):
-    """One request exceeded request_timeout."""
-    kind = 'timeout'
-
-
-class HttpStatusError(ApiError):
-    """The API answered with a non-2xx status."""
-    kind = 'http'
-
-
-class AuthError(HttpStatusError):
-    """401/403, or a login that was refused."""
-    kind = 'auth'
-
-
-class NotFoundError(HttpStatusError):
-    """404, or the API's own "does not exist" error."""
-    kind = 'not_found'
-
-
-class ConflictError(HttpStatusError):
-    """409: another operation runs on the resource."""
-    kind = 'conflict'
-
-
-class BadResponseError(ApiError):
-    """A 2xx answer whose body is not what the API documents (e.g. truncated JSON)."""
-    kind = 'bad_response'
-
-
-class WriteOutcomeUnknown(TransportError):
-    """A write (PUT/POST) may have reached the server but its answer was lost."""
-    kind = 'write_outcome_unknown'
+    header_re, field_re = _field_patterns(fields, headers)
+    text = header_re.sub(r'\g<1>' + REDACTED, text)
+    return field_re.sub(r'\g<1>"' + REDACTED + '"', text)
 
 
 def parse_retry_after(value, now=None):
@@ -150,8 +145,8 @@ def full_jitter(attempt, base=0.5, cap=30.0, rand=None):
 
 
 def api_error_from_body(body):
-    """The API's own (code, message) from an error body, in any of the shapes the three
-    clouds use: {error_code, error_msg}, {message}, {error: {...}}, HTML or plain text."""
+    """The API's own (code, message) from an error body, in any of the shapes clouds
+    use: {error_code, error_msg}, {message}, {error: {...}}, HTML or plain text."""
     data = body
     if isinstance(body, (bytes, str)):
         text = body.decode('utf-8', 'replace') if isinstance(body, bytes) else body
@@ -175,6 +170,24 @@ def api_error_from_body(body):
     return None, json.dumps(data)[:ERROR_BODY_EXCERPT]
 
 
+def check_url(option, value):
+    """Refuse, before any request, a URL that is no absolute http(s) URL."""
+    parts = urlsplit(value or '')
+    if parts.scheme.lower() not in ('http', 'https') or not parts.netloc:
+        raise ConfigurationError('%s must be an absolute http:// or https:// URL, got %r.'
+                                 % (option, redact(value)))
+    return value
+
+
+def segment(option, value):
+    """One path segment, quoted; '.', '..' and empty values are refused (the HTTP
+    stack would collapse them into another resource's path)."""
+    text = '' if value is None else str(value).strip()
+    if text in ('', '.', '..'):
+        raise ConfigurationError('%s must be a non-empty id, got %r.' % (option, value))
+    return quote(text, safe='')
+
+
 class Response(object):
     """What a request returned: status, headers (case-insensitive) and body."""
 
@@ -186,21 +199,31 @@ class Response(object):
         self._decoded = False
 
     def json(self):
-        """The body decoded as JSON, or None for an empty body."""
+        """The body decoded as JSON, or None for an empty body (ValueError otherwise)."""
         if not self._decoded:
             self._json = json.loads(self.text) if self.text and self.text.strip() else None
             self._decoded = True
         return self._json
 
+    def retry_after(self):
+        return parse_retry_after(self.headers.get('Retry-After'))
+
 
 class Auth(object):
-    """Authentication hook. Providers subclass it: ``headers()`` adds credentials to
-    a request, ``refresh()`` logs in again after a 401 and says whether that may help."""
+    """Authentication hook. ``headers()`` adds credentials to a request, ``basic()``
+    gives HTTP Basic credentials, ``refresh()`` logs in again after a 401. An auth
+    declares the secrets it knows (``secret_values()``) and the header and field names
+    that carry secrets in its cloud, so that redaction finds every one of them."""
 
-    secrets = ()
+    secret_fields = ()
+    secret_headers = ()
+    generation = 0
+
+    def secret_values(self):
+        return ()
 
     def prepare(self, client):
-        """Called once before the first request (e.g. to log in)."""
+        """Called once before the first authenticated request (e.g. to log in)."""
 
     def headers(self):
         return {}
@@ -209,22 +232,79 @@ class Auth(object):
         """A (user, password) tuple for HTTP Basic, or None."""
         return None
 
-    def refresh(self, client):
+    def refresh(self, client, generation):
+        """Renew the credentials after a 401 seen with ``generation``; True when a new
+        attempt may succeed."""
         return False
+
+
+class TokenLoginAuth(Auth):
+    """A token given by the user, or one from a login that is renewed once when the API
+    answers 401. Concurrent requests that hit the same 401 share one new login.
+    Providers define ``login(client) -> token`` and the header the token goes in."""
+
+    token_header = 'Authorization'
+    token_format = 'Bearer %s'
+    missing_credentials = 'No token, and no username and password to log in with.'
+
+    def __init__(self, token=None, can_login=False):
+        self.given_token = token
+        self.token = token
+        self.can_login = can_login
+        self.generation = 0
+
+    def login(self, client):  # pragma: no cover - every provider defines it
+        raise NotImplementedError
+
+    def login_secrets(self):
+        return ()
+
+    def secret_values(self):
+        return (self.given_token, self.token) + tuple(self.login_secrets())
+
+    def check_ready(self):
+        """Raise ConfigurationError when something besides the token is missing."""
+
+    def prepare(self, client):
+        if not self.token:
+            if not self.can_login:
+                raise ConfigurationError(self.missing_credentials)
+            self._login(client)
+        self.check_ready()
+
+    def headers(self):
+        return {self.token_header: self.token_format % self.token} if self.token else {}
+
+    def refresh(self, client, generation):
+        if generation != self.generation:
+            return True  # another request logged in again meanwhile
+        if not self.can_login:
+            return False
+        self._login(client)
+        return True
+
+    def _login(self, client):
+        self.token = self.login(client)
+        self.generation += 1
+
+
+class _NotConnected(TransportError):
+    """The connection was never made: nothing reached the server."""
+
+
+class _ConnectTimeout(RequestTimeoutError):
+    """The connection timed out before it was made: nothing reached the server."""
 
 
 class HttpClient(object):
     """A JSON-over-HTTP client on one keep-alive session.
 
-    Reads (GET) are retried on connection errors, timeouts, 429 and 502/503/504.
-    Writes (PUT/POST/...) are retried only when the server cannot have acted on them:
-    the connection was never established, or it answered 429. Anything else raises,
-    and a write whose answer was lost raises WriteOutcomeUnknown: the caller must
-    re-read state before it decides anything."""
+    ``deadline`` (a ``clock()`` value, or None) bounds every retry pause and request
+    timeout: a wait sets it so that nothing runs past wait_timeout."""
 
     def __init__(self, base_url, auth=None, timeout=30, validate_certs=True, ca_path=None,
                  max_retries=5, backoff_base=0.5, backoff_cap=30.0,
-                 sleep=None, rand=None, session=None, pool_size=16):
+                 sleep=None, rand=None, clock=None, session=None, pool_size=16, warn=None):
         self.base_url = base_url.rstrip('/') if base_url else ''
         self.auth = auth or Auth()
         self.timeout = timeout
@@ -233,6 +313,10 @@ class HttpClient(object):
         self.backoff_cap = backoff_cap
         self.sleep = sleep or time.sleep
         self.rand = rand or random.uniform
+        self.clock = clock or time.monotonic
+        self.deadline = None
+        if ca_path and not os.path.exists(ca_path):
+            raise ConfigurationError('ca_path %s: no such file or directory.' % ca_path)
         if session is None:
             session = requests.Session()
             adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
@@ -245,10 +329,19 @@ class HttpClient(object):
         self.session = session
         self._prepared = False
         self._auth_lock = threading.RLock()
+        if warn is not None and self.base_url:
+            self._warn_insecure(warn, validate_certs)
 
-    @property
-    def secrets(self):
-        return tuple(s for s in self.auth.secrets if s)
+    def _warn_insecure(self, warn, validate_certs):
+        shown = re.sub(r'//[^/@]*@', '//', self.base_url)
+        if shown.lower().startswith('http://'):
+            warn('%s is plain http://: credentials and tokens cross the network unencrypted.' % shown)
+        elif not validate_certs:
+            warn('validate_certs is false for %s: credentials go to a server whose certificate is not checked.' % shown)
+
+    def redact(self, text):
+        auth = self.auth
+        return redact(text, [s for s in auth.secret_values() if s], auth.secret_fields, auth.secret_headers)
 
     def ensure_ready(self):
         """Let the auth hook log in once, before the first authenticated request
@@ -270,7 +363,7 @@ class HttpClient(object):
             shown = shown[len(self.base_url):] or '/'
         else:
             shown = re.sub(r'^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*', '', shown) or '/'
-        return redact(shown, self.secrets)
+        return self.redact(shown)
 
     def get(self, path, params=None, **kwargs):
         return self.request('GET', path, params=params, **kwargs)
@@ -281,13 +374,18 @@ class HttpClient(object):
     def post(self, path, body=None, **kwargs):
         return self.request('POST', path, body=body, **kwargs)
 
-    def request(self, method, path, params=None, body=None, headers=None, expected_json=True, authenticate=True):
-        """Send one request (with bounded retries) and return a Response for any 2xx.
+    def request(self, method, path, params=None, body=None, headers=None, expected_json=True, authenticate=True,
+                safe=None):
+        """Send one request and return a Response for any 2xx.
 
-        Raises AuthError (401/403), NotFoundError (404), ConflictError (409),
-        HttpStatusError (other statuses), TransportError/RequestTimeoutError, or
-        WriteOutcomeUnknown; BadResponseError when ``expected_json`` and the body is not JSON."""
+        ``safe`` requests (reads, and logins that start nothing) are retried on
+        transport errors, timeouts, 429/502/503/504 and unparseable bodies. Any other
+        request is sent once (again only when the connection was never made, or after
+        a 401 and a new login): every other failure raises WriteOutcomeUnknown.
+        Otherwise raises AuthError (401/403), NotFoundError (404), ConflictError (409),
+        HttpStatusError, TransportError/RequestTimeoutError/TlsError, BadResponseError."""
         method = method.upper()
+        safe = method in IDEMPOTENT_METHODS if safe is None else safe
         url = self.url_for(path)
         shown = self.display_path(url)
         if authenticate:
@@ -296,91 +394,135 @@ class HttpClient(object):
         attempt = 0
         while True:
             attempt += 1
+            generation = self.auth.generation
             try:
-                response = self._send(method, url, params, body, headers, authenticate)
+                response = self._send(method, url, params, body, headers, authenticate, safe)
+                failure = self._check(method, shown, response, expected_json, safe, attempt)
             except ApiError as exc:
                 exc.method, exc.path, exc.attempts = method, shown, attempt
-                if isinstance(exc, (WriteOutcomeUnknown, TlsError)) or attempt > self.max_retries:
-                    raise self._final(exc)
-                self._pause(attempt, None)
-                continue
-
-            if 200 <= response.status < 300:
-                if expected_json:
-                    try:
-                        response.json()
-                    except ValueError:
-                        raise BadResponseError(
-                            '%s %s: answered %s with a body that is not valid JSON: %s'
-                            % (method, shown, response.status, redact(response.text, self.secrets)[:ERROR_BODY_EXCERPT]),
-                            method=method, path=shown, status=response.status, attempts=attempt)
+                failure, response = exc, None
+            if failure is None:
                 return response
-
-            if response.status == 401 and authenticate and not refreshed and self._refresh():
+            if response is not None and response.status == 401 and authenticate and not refreshed \
+                    and self._refresh(generation):
                 refreshed = True  # the token expired: one new login, then one retry
                 attempt -= 1
                 continue
+            if not self._retryable(failure, safe) or not self._pause(attempt, failure.retry_after):
+                raise self._final(failure)
 
-            retryable = response.status in RETRYABLE_STATUS and (method in IDEMPOTENT_METHODS or response.status == 429)
-            if retryable and attempt <= self.max_retries:
-                self._pause(attempt, parse_retry_after(response.headers.get('Retry-After')))
-                continue
-            raise self._status_error(method, shown, response, attempt)
+    def _retryable(self, failure, safe):
+        if isinstance(failure, (_NotConnected, _ConnectTimeout)):
+            return True
+        if not safe or isinstance(failure, (WriteOutcomeUnknown, TlsError)):
+            return False
+        if isinstance(failure, HttpStatusError):
+            return failure.status in RETRYABLE_STATUS
+        return isinstance(failure, (TransportError, BadResponseError))
 
-    def _refresh(self):
+    def _check(self, method, shown, response, expected_json, safe, attempt):
+        """None for a usable answer, else the error it means."""
+        if 200 <= response.status < 300:
+            if not expected_json:
+                return None
+            try:
+                response.json()
+                return None
+            except ValueError:
+                text = self.redact(response.text)[:ERROR_BODY_EXCERPT]
+                cls = BadResponseError if safe else WriteOutcomeUnknown
+                return cls('%s %s: answered %s with a body that is not valid JSON: %s' % (method, shown, response.status, text),
+                           method=method, path=shown, status=response.status, attempts=attempt)
+        error = self._status_error(method, shown, response, attempt)
+        if not safe and (response.status in RETRYABLE_STATUS or response.status >= 500):
+            return WriteOutcomeUnknown(str(error), method=method, path=shown, status=response.status,
+                                       api_code=error.api_code, api_message=error.api_message,
+                                       attempts=attempt, retry_after=error.retry_after)
+        return error
+
+    def _refresh(self, generation):
         with self._auth_lock:
-            return self.auth.refresh(self)
+            return self.auth.refresh(self, generation)
 
-    def _send(self, method, url, params, body, headers, authenticate):
+    def _request_timeout(self):
+        if self.deadline is None:
+            return self.timeout
+        return min(self.timeout, max(LAST_LOOK_TIMEOUT, self.deadline - self.clock()))
+
+    def _send(self, method, url, params, body, headers, authenticate, safe):
         request_headers = {}
         auth = None
         if authenticate:
             request_headers.update(self.auth.headers())
             auth = self.auth.basic()
+            if auth is not None:
+                auth = tuple(part.encode('utf-8') for part in auth)  # requests would encode latin-1 only
         if body is not None:
             request_headers['Content-Type'] = 'application/json'
         request_headers.update(headers or {})
-        data = json.dumps(body) if body is not None else None
+        data = json.dumps(body).encode('utf-8') if body is not None else None
+        timeout = self._request_timeout()
         try:
             raw = self.session.request(method, url, params=params, data=data, headers=request_headers,
-                                       auth=auth, timeout=self.timeout, allow_redirects=False, verify=self.verify)
+                                       auth=auth, timeout=timeout, allow_redirects=False, verify=self.verify)
+        except (requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema, requests.exceptions.InvalidURL) as exc:
+            raise ConfigurationError('%s %s: not a usable URL (%s).' % (method, self.display_path(url), type(exc).__name__))
         except requests.exceptions.ConnectTimeout as exc:
-            raise RequestTimeoutError('connection timed out after %ss (%s)' % (self.timeout, type(exc).__name__))
+            raise _ConnectTimeout('connection timed out after %ss (%s)' % (timeout, type(exc).__name__))
         except requests.exceptions.SSLError as exc:
             raise TlsError('TLS error (%s): %s' % (type(exc).__name__, self._reason(exc)))
         except requests.exceptions.ConnectionError as exc:
-            if method not in IDEMPOTENT_METHODS and not _never_connected(exc):
+            if _never_connected(exc):
+                raise _NotConnected('connection failed (%s): %s' % (type(exc).__name__, self._reason(exc)))
+            if not safe:
                 raise WriteOutcomeUnknown('the connection failed after the request was sent (%s)' % type(exc).__name__)
             raise TransportError('connection failed (%s): %s' % (type(exc).__name__, self._reason(exc)))
         except requests.exceptions.Timeout as exc:
-            if method not in IDEMPOTENT_METHODS:
-                raise WriteOutcomeUnknown('no answer within %ss after the request was sent (%s)' % (self.timeout, type(exc).__name__))
-            raise RequestTimeoutError('no answer within %ss (%s)' % (self.timeout, type(exc).__name__))
+            if not safe:
+                raise WriteOutcomeUnknown('no answer within %ss after the request was sent (%s)' % (timeout, type(exc).__name__))
+            raise RequestTimeoutError('no answer within %ss (%s)' % (timeout, type(exc).__name__))
         except requests.exceptions.RequestException as exc:
+            # a body cut short (ChunkedEncodingError) or badly encoded (ContentDecodingError)
+            if not safe:
+                raise WriteOutcomeUnknown('the answer was cut or unreadable (%s)' % type(exc).__name__)
             raise TransportError('request failed (%s): %s' % (type(exc).__name__, self._reason(exc)))
         return Response(raw.status_code, raw.headers, raw.text)
 
     def _reason(self, exc):
-        return redact(str(exc), self.secrets)[:ERROR_BODY_EXCERPT]
+        return self.redact(str(exc))[:ERROR_BODY_EXCERPT]
 
     def _pause(self, attempt, retry_after):
+        """Sleep before another attempt; False when the retry bound or the deadline
+        leaves no room for one."""
+        if attempt > self.max_retries:
+            return False
         delay = retry_after if retry_after is not None else full_jitter(attempt - 1, self.backoff_base, self.backoff_cap, self.rand)
+        if self.deadline is not None:
+            room = self.deadline - self.clock()
+            if room <= 0:
+                return False
+            delay = min(delay, room)
         self.sleep(delay)
+        return True
 
     def _final(self, exc):
         prefix = '%s %s: ' % (exc.method, exc.path)
-        if exc.attempts > 1:
+        message = str(exc)
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+        if exc.attempts > 1 and 'gave up after' not in message:
             prefix += 'gave up after %d attempts: ' % exc.attempts
-        message = prefix + redact(str(exc), self.secrets)
+        message = prefix + self.redact(message)
         if isinstance(exc, WriteOutcomeUnknown):
-            message += '; the server may have acted on it, so it was not sent again'
-        final = type(exc)(message, method=exc.method, path=exc.path, status=exc.status, attempts=exc.attempts)
-        return final
+            message += '; the server may have acted on it'
+        kind = {_NotConnected: TransportError, _ConnectTimeout: RequestTimeoutError}.get(type(exc), type(exc))
+        return kind(message, method=exc.method, path=exc.path, status=exc.status, api_code=exc.api_code,
+                    api_message=exc.api_message, attempts=exc.attempts, retry_after=exc.retry_after)
 
     def _status_error(self, method, shown, response, attempt):
         # Redact before api_error_from_body cuts the excerpt: a secret across the cut would leak its start.
-        code, api_message = api_error_from_body(redact(response.text, self.secrets))
-        code, api_message = redact(code, self.secrets), redact(api_message, self.secrets)
+        code, api_message = api_error_from_body(self.redact(response.text))
+        code, api_message = self.redact(code), self.redact(api_message)
         status = response.status
         if status in (401, 403):
             cls = AuthError
@@ -396,7 +538,8 @@ class HttpClient(object):
             message += ' (gave up after %d attempts)' % attempt
         if detail:
             message += ': ' + detail
-        return cls(message, method=method, path=shown, status=status, api_code=code, api_message=api_message, attempts=attempt)
+        return cls(message, method=method, path=shown, status=status, api_code=code, api_message=api_message,
+                   attempts=attempt, retry_after=response.retry_after())
 
 
 def _never_connected(exc):
@@ -406,3 +549,19 @@ def _never_connected(exc):
     return any(marker in text for marker in (
         'NewConnectionError', 'Connection refused', 'Name or service not known',
         'nodename nor servname', 'Failed to establish a new connection', 'No route to host'))
+
+
+def connection_argument_spec():
+    """Options every provider takes besides its own credentials and endpoints."""
+    return dict(
+        validate_certs=dict(type='bool', default=True),
+        ca_path=dict(type='path'),
+        request_timeout=dict(type='float', default=30),
+    )
+
+
+def client_for(params, base_url, auth, warn=None, session=None):
+    """An HttpClient configured by the connection options of ``params``."""
+    return HttpClient(base_url, auth=auth, timeout=params.get('request_timeout') or 30,
+                      validate_certs=params.get('validate_certs', True), ca_path=params.get('ca_path'),
+                      session=session, warn=warn)

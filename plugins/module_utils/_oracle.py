@@ -7,24 +7,83 @@
 # public API: it may change or go away in any release without notice.
 
 """Oracle PaaS Service Manager: the patch API of Database Classic (dbaas) and
-MySQL Cloud Service (MySQLCS), and the activity log."""
+MySQL Cloud Service (MySQLCS), the activity log, their status maps and
+normalizers, and the apply, precheck and rollback actions."""
 
 from ansible.module_utils.basic import env_fallback
-from urllib.parse import quote
 
 from ansible_collections.dbops.patching.plugins.module_utils import _http
+from ansible_collections.dbops.patching.plugins.module_utils._errors import (
+    BadResponseError,
+    ModuleFailure,
+    NotFoundError,
+)
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import (
-    activity_records,
+    as_list,
     canonical_status,
-    normalize_activity,
-    normalize_oracle_patch_job,
-    normalize_oracle_precheck_job,
+    last,
+    make_job,
+    map_status,
     text_or_none,
 )
-from ansible_collections.dbops.patching.plugins.module_utils._module import connection_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._workflow import (
+    DONE,
+    FOLLOW,
+    SEND,
+    WriteAction,
+    fail_unless_succeeded,
+    follow_job,
+    run_write,
+    send_once,
+)
 
 SERVICE_TYPES = ('dbaas', 'MySQLCS')
 RESUME_HINT = 'to resume waiting, run dbops.patching.job_info with service_name=%s, job_id=%s, wait=true'
+
+# Canonical status spellings (see _jobs.canonical_status) -> (state, with_warnings).
+PATCH_STATUS = {
+    'NEW': ('pending', False),
+    'SUBMITTED': ('pending', False),
+    'QUEUED': ('pending', False),
+    'NOT_STARTED': ('pending', False),
+    'IN_PROGRESS': ('running', False),
+    'RUNNING': ('running', False),
+    'COMPLETED': ('succeeded', False),
+    'COMPLETED_ROLLBACK': ('succeeded', False),
+    'ROLLBACK_COMPLETED': ('succeeded', False),
+    'COMPLETED_WITH_WARNINGS': ('succeeded', True),
+    'FAILED': ('failed', False),
+    'ROLLBACK_FAILED': ('failed', False),
+    'CANCELED': ('canceled', False),
+    'CANCELLED': ('canceled', False),
+    'ABORTED': ('canceled', False),
+}
+
+PRECHECK_STATUS = {
+    'NEW': ('pending', False),
+    'SUBMITTED': ('pending', False),
+    'IN_PROGRESS': ('running', False),
+    'RUNNING': ('running', False),
+    'PASSED_PRECHECK': ('succeeded', False),
+    'PASSED': ('succeeded', False),
+    'DIDNT_PASS_PRECHECK': ('failed', False),
+    'DIDNT_FINISHED_PRECHECK': ('failed', False),
+    'DIDNT_FINISH_PRECHECK': ('failed', False),
+    'FAILED': ('failed', False),
+}
+
+ACTIVITY_STATUS = {
+    'NEW': ('pending', False),
+    'SUBMITTED': ('pending', False),
+    'RUNNING': ('running', False),
+    'IN_PROGRESS': ('running', False),
+    'SUCCEED': ('succeeded', False),
+    'SUCCEEDED': ('succeeded', False),
+    'WARN': ('succeeded', True),
+    'FAILED': ('failed', False),
+    'CANCELED': ('canceled', False),
+    'CANCELLED': ('canceled', False),
+}
 
 
 def oracle_argument_spec():
@@ -35,7 +94,7 @@ def oracle_argument_spec():
         username=dict(type='str', fallback=(env_fallback, ['ORACLE_PAAS_USERNAME'])),
         password=dict(type='str', no_log=True, fallback=(env_fallback, ['ORACLE_PAAS_PASSWORD'])),
     )
-    spec.update(connection_argument_spec())
+    spec.update(_http.connection_argument_spec())
     return spec
 
 
@@ -46,31 +105,103 @@ def service_argument_spec():
     )
 
 
-class OracleAuth(_http.Auth):
-    """HTTP Basic plus the tenant header Oracle requires on every call."""
+# -- normalizers ------------------------------------------------------------------------
 
-    def __init__(self, username, password, identity_domain):
-        self.username = username
-        self.password = password
-        self.identity_domain = identity_domain
-        self.secrets = (password,)
+def _record_for_job(records, job_id):
+    """The applied-patch record that a patch/rollback job id belongs to, with the part
+    of it (patchingResult or rollbackResult) that describes the job, or None there.
+    A lone record that names no job at all is taken as the answer for ``job_id``."""
+    job_id = str(job_id)
+    for record in records:
+        if str(record.get('jobId', '')).strip() == job_id:
+            return record, None
+    for record in records:
+        for part_key, operation in (('rollbackResult', 'Rollback'), ('patchingResult', 'Patch')):
+            part = record.get(part_key)
+            if isinstance(part, dict) and str(part.get('jobId', '')).strip() == job_id:
+                return record, (part, operation)
+    if len(records) == 1 and not _named_jobs(records[0]):
+        return records[0], None
+    return None, None
 
-    def headers(self):
-        return {'X-ID-TENANT-NAME': self.identity_domain}
 
-    def basic(self):
-        if self.username is None and self.password is None:
-            return None
-        return (self.username or '', self.password or '')
+def _named_jobs(record):
+    parts = [record] + [record.get(k) for k in ('rollbackResult', 'patchingResult') if isinstance(record.get(k), dict)]
+    return [str(p['jobId']).strip() for p in parts if p.get('jobId') not in (None, '')]
 
 
-def _q(value):
-    return quote(str(value), safe='')
+def normalize_patch_job(payload, job_id, warn=None):
+    """A patch or rollback job from GET .../patches/applied/job/{id}: an array of
+    applied-patch records (seed 001), or one record. None when the job is not there."""
+    records = [r for r in as_list(payload) if isinstance(r, dict)]
+    record, part = _record_for_job(records, job_id)
+    if record is None:
+        return None
+    if part is not None:
+        detail, operation = part
+        status = detail.get('patchingStatus')
+        messages = as_list(detail.get('progressMessages'))
+        message = detail.get('resultMessage') or last(messages)
+    else:
+        operation = record.get('operationType')
+        detail = record.get('rollbackResult') if canonical_status(operation) == 'ROLLBACK' else record.get('patchingResult')
+        detail = detail if isinstance(detail, dict) else {}
+        status = record.get('lastStatus')
+        messages = as_list(record.get('progressMessages') or detail.get('progressMessages'))
+        message = record.get('lastStatusMessage') or record.get('resultMessage') or last(messages)
+    state, with_warnings = map_status(status, PATCH_STATUS, 'Oracle patch job', job_id, warn)
+    return make_job(job_id, status, state, with_warnings=with_warnings, operation=operation,
+                    started_at=detail.get('startDate'), ended_at=detail.get('endDate'),
+                    message=message, messages=messages, raw=payload)
+
+
+def normalize_precheck_job(payload, job_id, warn=None):
+    """A precheck job from GET .../patches/checks/job/{id} (an object, or an array
+    holding it). None when the job is not there."""
+    records = [r for r in as_list(payload) if isinstance(r, dict)]
+    record = next((r for r in records if str(r.get('jobId', '')).strip() == str(job_id)), None)
+    if record is None and len(records) == 1 and records[0].get('jobId') in (None, ''):
+        record = records[0]
+    if record is None:
+        return None
+    status = record.get('status')
+    if status is None and record.get('inProgress'):
+        status = 'IN_PROGRESS'
+    state, with_warnings = map_status(status, PRECHECK_STATUS, 'Oracle precheck job', job_id, warn)
+    messages = [m if isinstance(m, str) else (m.get('message') if isinstance(m, dict) else str(m))
+                for m in as_list(record.get('preCheckMessages'))]
+    message = record.get('resultMessage') or last(messages)
+    return make_job(record.get('jobId', job_id), status, state, with_warnings=with_warnings, operation='Precheck',
+                    started_at=record.get('startDate'), ended_at=record.get('endDate'),
+                    message=message, messages=messages, raw=payload)
+
+
+def normalize_activity(record, warn=None):
+    """One activity-log record (seed 002); its int jobId becomes a string."""
+    job_id = record.get('jobId')
+    status = record.get('status')
+    state, with_warnings = map_status(status, ACTIVITY_STATUS, 'Activity log job', job_id, warn)
+    messages = [item.get('message') if isinstance(item, dict) else item for item in as_list(record.get('messages'))]
+    return make_job(job_id, status, state, with_warnings=with_warnings,
+                    operation=record.get('operationType'), started_at=record.get('startDate'),
+                    ended_at=record.get('endDate'), message=last(messages) or record.get('summaryMessage'),
+                    messages=messages, raw=record)
+
+
+def activity_records(payload):
+    """The records of an activity-log filter answer: a list, or {"activityLogs": [...]}."""
+    if isinstance(payload, dict):
+        for key in ('activityLogs', 'items', 'activities'):
+            if key in payload:
+                return [r for r in as_list(payload[key]) if isinstance(r, dict)]
+        return [payload] if 'jobId' in payload else []
+    return [r for r in as_list(payload) if isinstance(r, dict)]
 
 
 def job_id_from_write(response):
     """The job id of a write's answer, in either documented shape
-    ({"details": {"jobId"}} or flat {"jobId"}), else the end of Location."""
+    ({"details": {"jobId"}} or flat {"jobId"}), else the end of Location; None
+    when neither names one (the body may even be no JSON at all)."""
     try:
         body = response.json()
     except ValueError:
@@ -83,106 +214,153 @@ def job_id_from_write(response):
                         return str(holder[key]).strip()
     location = response.headers.get('Location') or response.headers.get('Content-Location')
     if location:
-        return location.rstrip('/').rsplit('/', 1)[-1]
+        return location.rstrip('/').rsplit('/', 1)[-1] or None
     return None
 
 
+# -- the client ---------------------------------------------------------------------------
+
+class OracleAuth(_http.Auth):
+    """HTTP Basic plus the tenant header Oracle requires on every call."""
+
+    def __init__(self, username, password, identity_domain):
+        self.username = username
+        self.password = password
+        self.identity_domain = identity_domain
+
+    def secret_values(self):
+        if not self.password:
+            return ()
+        return (self.password, '%s:%s' % (self.username or '', self.password))
+
+    def headers(self):
+        return {'X-ID-TENANT-NAME': self.identity_domain}
+
+    def basic(self):
+        if self.username is None and self.password is None:
+            return None
+        return (self.username or '', self.password or '')
+
+
 class OracleClient(object):
-    """Calls of the PSM patch API and activity log. Methods return raw documents or
-    normalized jobs; they never exit the module."""
+    """The PSM API of one identity domain: the activity log, and ``instance()`` for
+    the patch API of one service instance. Methods never exit the module."""
 
-    def __init__(self, params, session=None):
-        self.identity_domain = params['identity_domain']
-        auth = OracleAuth(params.get('username'), params.get('password'), self.identity_domain)
-        self.http = _http.HttpClient(
-            params['api_url'], auth=auth, timeout=params.get('request_timeout', 30),
-            validate_certs=params.get('validate_certs', True), ca_path=params.get('ca_path'), session=session)
+    def __init__(self, params, warn=None, session=None):
+        self.warn = warn
+        self.domain = _http.segment('identity_domain', params['identity_domain'])
+        auth = OracleAuth(params.get('username'), params.get('password'), params['identity_domain'])
+        self.http = _http.client_for(params, _http.check_url('api_url', params['api_url']), auth, warn=warn, session=session)
 
-    def instance_path(self, service_type, service_name, *parts):
-        path = '/paas/api/v1.1/instancemgmt/%s/services/%s/instances/%s' % (
-            _q(self.identity_domain), _q(service_type), _q(service_name))
-        return '/'.join([path] + [_q(p) for p in parts])
+    def instance(self, service_type, service_name):
+        return OracleInstance(self, service_type, service_name)
 
     def activity_path(self, *parts):
-        return '/'.join(['/paas/api/v1.1/activitylog/%s' % _q(self.identity_domain)] + [_q(p) for p in parts])
+        return '/'.join(['/paas/api/v1.1/activitylog/%s' % self.domain] + list(parts))
 
-    def _list(self, path):
-        body = self.http.get(path).json()
+    def activity_job(self, job_id):
+        """(normalized job, retry_after); NotFoundError when the log has no such job."""
+        response = self.http.get(self.activity_path('job', _http.segment('job_id', job_id)))
+        raw = response.json()
+        if not isinstance(raw, dict) or not raw:
+            raise NotFoundError('The activity log has no job %s (it answered %r).' % (job_id, raw))
+        if str(raw.get('jobId', job_id)).strip() != str(job_id):
+            raise BadResponseError('The activity log answered job %s for job %s.' % (raw.get('jobId'), job_id))
+        return normalize_activity(raw, self.warn), response.retry_after()
+
+    def activity_filter(self, query):
+        body = self.http.get(self.activity_path('filter'), params=query).json()
+        return [normalize_activity(r, self.warn) for r in activity_records(body)]
+
+
+class OracleInstance(object):
+    """The patch API of one service instance."""
+
+    def __init__(self, client, service_type, service_name):
+        self.client = client
+        self.http = client.http
+        self.warn = client.warn
+        self.service_type = service_type
+        self.name = service_name
+        self.base = '/paas/api/v1.1/instancemgmt/%s/services/%s/instances/%s' % (
+            client.domain, _http.segment('service_type', service_type), _http.segment('service_name', service_name))
+        self._exists = False
+
+    def path(self, *parts):
+        return '/'.join([self.base] + list(parts))
+
+    def _list(self, *parts):
+        body = self.http.get(self.path(*parts)).json()
+        self._exists = True
         if isinstance(body, dict):
-            for key in ('patches', 'items', 'availablePatches', 'appliedPatches'):
+            for key in ('patches', 'items', 'availablePatches', 'appliedPatches', 'prechecks'):
                 if isinstance(body.get(key), list):
                     return body[key]
             return [body] if body else []
-        return body or []
+        return [r for r in as_list(body) if isinstance(r, dict)]
 
-    def available_patches(self, service_type, service_name):
-        return self._list(self.instance_path(service_type, service_name, 'patches', 'available'))
+    def available(self):
+        return [available_entry(r) for r in self._list('patches', 'available')]
 
-    def applied_patches(self, service_type, service_name):
-        return self._list(self.instance_path(service_type, service_name, 'patches', 'applied'))
+    def entries(self):
+        """The applied-patch records of the instance, as patch entries."""
+        return [patch_entry(r, self.warn) for r in self._list('patches', 'applied')]
 
-    def _get_or_none(self, path):
+    def prechecks(self):
+        return self._list('patches', 'checks')
+
+    def _job(self, kind, job_id, normalize):
+        """(normalized job, retry_after) of a patch/rollback or precheck job. A 404 is
+        'no such job' only when the instance itself exists."""
         try:
-            response = self.http.get(path)
-        except _http.NotFoundError:
-            return None, None
-        return response.json(), _http.parse_retry_after(response.headers.get('Retry-After'))
+            response = self.http.get(self.path('patches', kind, 'job', _http.segment('job_id', job_id)))
+        except NotFoundError:
+            if not self._exists:
+                try:
+                    self._list('patches', 'applied')
+                except NotFoundError as exc:
+                    raise ModuleFailure('Service instance %s (%s) does not exist: %s' % (self.name, self.service_type, exc))
+            raise
+        raw = response.json()
+        job = normalize(raw, job_id, self.warn) if raw not in (None, []) else None
+        if job is None:
+            raise NotFoundError('%s %s: the answer holds no job %s.' % (self.name, kind, job_id))
+        return job, response.retry_after()
 
-    def patch_job(self, service_type, service_name, job_id, warnings=None):
-        """(normalized job or None, retry_after) of a patch/rollback job."""
-        raw, retry_after = self._get_or_none(self.instance_path(service_type, service_name, 'patches', 'applied', 'job', job_id))
-        if raw is None or raw == []:
-            return None, retry_after
-        return normalize_oracle_patch_job(raw, job_id, warnings), retry_after
+    def patch_job(self, job_id):
+        return self._job('applied', job_id, normalize_patch_job)
 
-    def precheck_job(self, service_type, service_name, job_id, warnings=None):
-        raw, retry_after = self._get_or_none(self.instance_path(service_type, service_name, 'patches', 'checks', 'job', job_id))
-        if raw is None or raw == []:
-            return None, retry_after
-        return normalize_oracle_precheck_job(raw, job_id, warnings), retry_after
+    def precheck_job(self, job_id):
+        return self._job('checks', job_id, normalize_precheck_job)
 
-    def _write(self, path, body):
-        """PUT and return (job_id, retry_after). Not retried once it may have
-        reached the server (see _http.HttpClient)."""
-        response = self.http.put(path, body=body, expected_json=False)
-        return job_id_from_write(response), _http.parse_retry_after(response.headers.get('Retry-After'))
+    def _write(self, body, *parts):
+        """PUT once; (job id or None, retry_after). See _workflow for what a lost answer means."""
+        response = self.http.put(self.path(*parts), body=body, expected_json=False)
+        return job_id_from_write(response), response.retry_after()
 
-    def precheck(self, service_type, service_name, patch_id):
-        return self._write(self.instance_path(service_type, service_name, 'patches', 'checks', patch_id), {})
+    def precheck(self, patch_id):
+        return self._write({}, 'patches', 'checks', _http.segment('patch_id', patch_id))
 
-    def apply(self, service_type, service_name, patch_id, note=None, force_apply=None, switch_over=None):
-        body = {}
-        if note is not None:
-            body['additionalNote'] = note
-        if force_apply is not None:
-            body['forceApply'] = force_apply
-        if switch_over is not None:
-            body['switchOver'] = switch_over
-        return self._write(self.instance_path(service_type, service_name, 'patches', patch_id), body)
+    def apply(self, patch_id, note=None, force_apply=None, switch_over=None):
+        body = dict((k, v) for k, v in (('additionalNote', note), ('forceApply', force_apply), ('switchOver', switch_over))
+                    if v is not None)
+        return self._write(body, 'patches', _http.segment('patch_id', patch_id))
 
-    def rollback(self, service_type, service_name, rollback_id, note=None, switch_over=None):
-        body = {}  # Oracle requires a JSON body on rollback, even an empty one
-        if note is not None:
-            body['additionalNote'] = note
-        if switch_over is not None:
-            body['switchOver'] = switch_over
-        return self._write(self.instance_path(service_type, service_name, 'patches', rollback_id, 'rollback'), body)
+    def rollback(self, rollback_id, note=None, switch_over=None):
+        # Oracle requires a JSON body on rollback, even an empty one.
+        body = dict((k, v) for k, v in (('additionalNote', note), ('switchOver', switch_over)) if v is not None)
+        return self._write(body, 'patches', _http.segment('rollback_id', rollback_id), 'rollback')
 
-    def activity_job(self, job_id, warnings=None):
-        raw, retry_after = self._get_or_none(self.activity_path('job', job_id))
-        if not isinstance(raw, dict) or not raw:
-            return None, retry_after
-        return normalize_activity(raw, warnings), retry_after
-
-    def activity_filter(self, query, warnings=None):
-        body = self.http.get(self.activity_path('filter'), params=query).json()
-        return [normalize_activity(r, warnings) for r in activity_records(body)]
+    def resume_hint(self, job_id):
+        return RESUME_HINT % (self.name, job_id)
 
 
-def patch_entry(record, warnings=None):
+# -- patch entries -------------------------------------------------------------------------
+
+def patch_entry(record, warn=None):
     """One applied-patch record as patch_info returns it."""
     job_id = text_or_none(record.get('jobId'))
-    job = normalize_oracle_patch_job([record], job_id or '', warnings)
+    job = normalize_patch_job([record], job_id or '', warn)
     rollback_id = record.get('rollbackId')
     if rollback_id in (None, ''):
         rollback_id = record.get('id')
@@ -202,18 +380,9 @@ def patch_entry(record, warnings=None):
 
 def available_entry(record):
     """One available patch as patch_info returns it."""
-    return dict(
-        patch_id=text_or_none(record.get('patchId') or record.get('id')),
-        rollback_id=None,
-        state='available',
-        status=text_or_none(record.get('status')),
-        operation=None,
-        job_id=None,
-        in_progress=False,
-        current_patch_level=None,
-        rollback_version=None,
-        raw=record,
-    )
+    return dict(patch_id=text_or_none(record.get('patchId') or record.get('id')), rollback_id=None, state='available',
+                status=text_or_none(record.get('status')), operation=None, job_id=None, in_progress=False,
+                current_patch_level=None, rollback_version=None, raw=record)
 
 
 def latest_record_for_patch(entries, patch_id):
@@ -256,11 +425,6 @@ def is_applied(entry):
     return entry['state'] == 'succeeded'
 
 
-def read_entries(client, service_type, service_name, warnings=None):
-    """The applied-patch records of an instance, as patch entries."""
-    return [patch_entry(r, warnings) for r in client.applied_patches(service_type, service_name) if isinstance(r, dict)]
-
-
 def entry_for_rollback_id(entries, rollback_id):
     rollback_id = str(rollback_id).strip()
     return next((e for e in entries if rollback_id in (e['rollback_id'], text_or_none(e['raw'].get('id')))), None)
@@ -271,10 +435,207 @@ def describe_entry(entry):
     return '%s of patch %s (job %s, %s)' % (entry['operation'] or 'operation', entry['patch_id'], entry['job_id'], entry['status'])
 
 
-def entry_job(entry, warnings=None):
+def entry_job(entry, warn=None):
     """The normalized job an applied-patch record describes."""
-    return normalize_oracle_patch_job([entry['raw']], entry['job_id'] or '', warnings)
+    return normalize_patch_job([entry['raw']], entry['job_id'] or '', warn)
 
 
 def patch_level_diff(before, after):
     return dict(before=dict(patch_level=before), after=dict(patch_level=after))
+
+
+# -- the actions ------------------------------------------------------------------------------
+
+class _PatchJobAction(WriteAction):
+    """What apply and rollback share: the instance, a conflict message that names the
+    running operation, and following the patch job they start."""
+
+    what = 'patch job'
+
+    def __init__(self, run, instance):
+        super(_PatchJobAction, self).__init__(run)
+        self.instance = instance
+        self.params = run.params
+
+    def conflict(self, exc):
+        running = running_entry(self.instance.entries())
+        return '%s. Another operation runs on %s: %s.' % (
+            exc, self.instance.name, describe_entry(running) if running else 'it no longer shows; run again')
+
+    def refuse_while_running(self, entries, doing):
+        running = running_entry(entries)
+        if running is not None:
+            raise ModuleFailure('Cannot %s on %s: another operation runs on it: %s. Wait for it to end '
+                                '(dbops.patching.job_info with wait=true), then run again.'
+                                % (doing, self.instance.name, describe_entry(running)))
+
+    def follow(self, ref, first_delay=None):
+        self.run.result['job_id'] = ref
+        job = follow_job(self.run, self.instance.patch_job, ref, self.what, first_delay=first_delay,
+                         resume=self.instance.resume_hint(ref), bound=[self.instance.http])
+        fail_unless_succeeded(job, '%s ended %s (job %s, status %s): %s'
+                              % (self.ended_subject(), job and job['state'], ref, job and job['status'], job and job['message']))
+
+
+class Precheck(WriteAction):
+    """The precheck PUT that runs before an apply when asked for."""
+
+    def __init__(self, run, instance, patch_id):
+        super(Precheck, self).__init__(run)
+        self.instance = instance
+        self.patch_id = patch_id
+        self.subject = 'the precheck of patch %s on %s' % (patch_id, instance.name)
+        self.before = set(str(c.get('jobId')) for c in instance.prechecks())
+
+    def send(self):
+        return self.instance.precheck(self.patch_id)
+
+    def recover(self):
+        new = [c for c in self.instance.prechecks()
+               if str(c.get('patchId')) == self.patch_id and str(c.get('jobId')) not in self.before and c.get('jobId')]
+        return str(new[-1]['jobId']) if new else None
+
+    def run_and_follow(self):
+        job_id, first_delay = send_once(self)
+        job = follow_job(self.run, self.instance.precheck_job, job_id, 'precheck job', key='precheck_job',
+                         first_delay=first_delay, bound=[self.instance.http],
+                         resume=self.instance.resume_hint(job_id) + ' and kind=precheck')
+        if job is None or job['state'] != 'succeeded':
+            raise ModuleFailure('The precheck of patch %s on %s did not pass (job %s, status %s): %s. The patch was not applied.'
+                                % (self.patch_id, self.instance.name, job_id, job and job['status'], job and job['message']))
+
+
+class PatchApply(_PatchJobAction):
+    """patch_apply: send the apply unless the patch is applied or being applied."""
+
+    def __init__(self, run, instance):
+        super(PatchApply, self).__init__(run, instance)
+        self.patch_id = self.params['patch_id']
+        self.subject = 'the apply of patch %s to %s' % (self.patch_id, instance.name)
+        self.current = None
+        self.levels = None
+        self.prechecked = not self.params['precheck']
+
+    def ended_subject(self):
+        return 'Applying patch %s to %s' % (self.patch_id, self.instance.name)
+
+    def decide(self):
+        result = self.run.result
+        entries = self.instance.entries()
+        self.current = latest_record_for_patch(entries, self.patch_id)
+        if self.current is not None and not is_rollback(self.current):
+            result['patch'] = self.current
+            if self.current['in_progress']:
+                return FOLLOW, self.current['job_id']  # our apply already runs: follow it, send nothing
+            if is_applied(self.current):
+                result.update(job_id=self.current['job_id'], job=entry_job(self.current, self.instance.warn))
+                return DONE, None
+        self.refuse_while_running(entries, 'apply patch %s' % self.patch_id)
+        available = self.instance.available()
+        patch = next((p for p in available if p['patch_id'] == self.patch_id), None)
+        if patch is None:
+            raise ModuleFailure('Patch %s is not available for %s instance %s. Available: %s.'
+                                % (self.patch_id, self.instance.service_type, self.instance.name,
+                                   ', '.join(p['patch_id'] or '?' for p in available) or 'none'))
+        result['patch'] = patch
+        self.levels = (current_patch_level(entries), patch['raw'].get('toVersion') or patch['raw'].get('displayName') or self.patch_id)
+        return SEND, None
+
+    def diff(self):
+        return patch_level_diff(*self.levels)
+
+    def send(self):
+        if not self.prechecked:
+            self.run.result['changed'] = False  # a precheck that fails changed nothing
+            Precheck(self.run, self.instance, self.patch_id).run_and_follow()
+            self.prechecked = True
+            self.run.result['changed'] = True
+        return self.instance.apply(self.patch_id, note=self.params['note'], force_apply=self.params['force_apply'],
+                                   switch_over=self.params['switch_over'])
+
+    def recover(self):
+        after = latest_record_for_patch(self.instance.entries(), self.patch_id)
+        if after is not None and not is_rollback(after) and after['job_id'] != (self.current or {}).get('job_id'):
+            self.run.result['patch'] = after
+            return after['job_id']
+        return None
+
+
+class PatchRollback(_PatchJobAction):
+    """patch_rollback: send the rollback unless it ran, runs, or nothing is applied."""
+
+    what = 'rollback job'
+
+    def __init__(self, run, instance):
+        super(PatchRollback, self).__init__(run, instance)
+        self.wanted = self.params['rollback_id'] or self.params['patch_id']
+        self.subject = 'the rollback of %s on %s' % (self.wanted, instance.name)
+        self.entry = None
+
+    def ended_subject(self):
+        return 'Rolling back patch %s on %s' % (self.entry['patch_id'], self.instance.name)
+
+    def decide(self):
+        result = self.run.result
+        entries = self.instance.entries()
+        if self.params['rollback_id'] is not None:
+            entry = entry_for_rollback_id(entries, self.params['rollback_id'])
+        else:
+            entry = latest_record_for_patch(entries, self.params['patch_id'])
+        if entry is None:
+            result['msg'] = 'Nothing to roll back: %s is not applied to %s.' % (self.wanted, self.instance.name)
+            return DONE, None
+        self.entry = entry
+        result.update(patch=entry, rollback_id=entry['rollback_id'])
+        if is_rollback(entry):
+            return self._decide_on_earlier_rollback(entry)
+        if entry['in_progress'] or entry['state'] not in ('succeeded', 'failed'):
+            raise ModuleFailure('Cannot roll back patch %s on %s yet: %s. Wait for it to end, then run again.'
+                                % (entry['patch_id'], self.instance.name, describe_entry(entry)))
+        self.refuse_while_running(entries, 'roll back patch %s' % entry['patch_id'])
+        return SEND, None
+
+    def _decide_on_earlier_rollback(self, entry):
+        result = self.run.result
+        if entry['in_progress']:
+            return FOLLOW, entry['job_id']  # its rollback already runs: follow it, never send another
+        result['job'] = entry_job(entry, self.instance.warn)
+        if entry['state'] == 'succeeded':
+            result['job_id'] = entry['job_id']
+            return DONE, None
+        raise ModuleFailure('A rollback of patch %s on %s already ran and ended %s (job %s): %s. It is not sent again; '
+                            'check the instance before you retry by hand.'
+                            % (entry['patch_id'], self.instance.name, entry['status'], entry['job_id'], result['job']['message']))
+
+    def diff(self):
+        return patch_level_diff(self.entry['current_patch_level'], self.entry['rollback_version'])
+
+    def send(self):
+        return self.instance.rollback(self.entry['rollback_id'], note=self.params['note'], switch_over=self.params['switch_over'])
+
+    def recover(self):
+        after = entry_for_rollback_id(self.instance.entries(), self.entry['rollback_id'])
+        if after is not None and is_rollback(after) and after['job_id'] != self.entry['job_id']:
+            return after['job_id']
+        return None
+
+
+def apply_patch(run):
+    """The work of patch_apply."""
+    run.result.update(job_id=None, job=None, precheck_job=None, patch=None)
+    client = OracleClient(run.params, warn=run.warn)
+    run_write(PatchApply(run, client.instance(run.params['service_type'], run.params['service_name'])))
+
+
+def rollback_patch(run):
+    """The work of patch_rollback."""
+    run.result.update(rollback_id=None, job_id=None, job=None, patch=None)
+    client = OracleClient(run.params, warn=run.warn)
+    run_write(PatchRollback(run, client.instance(run.params['service_type'], run.params['service_name'])))
+
+
+def list_patches(run):
+    """The work of patch_info."""
+    instance = OracleClient(run.params, warn=run.warn).instance(run.params['service_type'], run.params['service_name'])
+    applied = instance.entries()
+    run.result.update(available=instance.available(), applied=applied, current_patch_level=current_patch_level(applied))

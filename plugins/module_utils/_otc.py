@@ -10,12 +10,19 @@
 RDS v3 task-center jobs."""
 
 import os
+import re
 
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.dbops.patching.plugins.module_utils import _http
-from ansible_collections.dbops.patching.plugins.module_utils._jobs import normalize_otc_job
-from ansible_collections.dbops.patching.plugins.module_utils._module import ModuleFailure, connection_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._errors import (
+    AuthError,
+    BadResponseError,
+    ConfigurationError,
+    HttpStatusError,
+    NotFoundError,
+)
+from ansible_collections.dbops.patching.plugins.module_utils._jobs import clean, make_job, map_status, parse_percent, text_or_none
 
 try:
     import yaml
@@ -25,7 +32,15 @@ except ImportError:  # pragma: no cover - PyYAML ships with ansible-core
 
 DEFAULT_REGION = 'eu-de'
 JOB_NOT_FOUND = 'DBS.200543'
+_SPACES_RE = re.compile(r'\s+')
 CLOUDS_YAML_DIRS = ('.', '~/.config/openstack', '/etc/openstack')
+# Canonical status spellings -> (state, with_warnings).
+JOB_STATUS = {
+    'PENDING': ('pending', False),
+    'RUNNING': ('running', False),
+    'COMPLETED': ('succeeded', False),
+    'FAILED': ('failed', False),
+}
 
 
 def otc_argument_spec():
@@ -42,7 +57,7 @@ def otc_argument_spec():
         auth_token=dict(type='str', no_log=True, fallback=(env_fallback, ['OS_AUTH_TOKEN'])),
         rds_url=dict(type='str', fallback=(env_fallback, ['OTC_RDS_URL'])),
     )
-    spec.update(connection_argument_spec())
+    spec.update(_http.connection_argument_spec())
     return spec
 
 
@@ -63,9 +78,9 @@ def _merge(base, extra):
 
 def load_cloud(name, search_dirs=CLOUDS_YAML_DIRS):
     """The entry ``name`` of the first clouds.yaml found, merged with the same entry
-    of secure.yaml (where secrets may live). Raises ModuleFailure when not found."""
+    of secure.yaml (where secrets may live). Raises ConfigurationError when not found."""
     if not HAS_YAML:  # pragma: no cover
-        raise ModuleFailure('cloud=%s needs PyYAML to read clouds.yaml.' % name)
+        raise ConfigurationError('cloud=%s needs PyYAML to read clouds.yaml.' % name)
     entry, found = None, []
     for directory in search_dirs:
         directory = os.path.expanduser(directory)
@@ -84,8 +99,8 @@ def load_cloud(name, search_dirs=CLOUDS_YAML_DIRS):
         if entry is not None:
             break
     if entry is None:
-        raise ModuleFailure('cloud=%s: no such entry in clouds.yaml (searched %s).'
-                            % (name, ', '.join(found) or ', '.join(search_dirs)))
+        raise ConfigurationError('cloud=%s: no such entry in clouds.yaml (searched %s).'
+                                 % (name, ', '.join(found) or ', '.join(search_dirs)))
     return entry
 
 
@@ -124,37 +139,50 @@ def token_url(auth_url):
     return url + '/auth/tokens'
 
 
-class OtcAuth(_http.Auth):
+def normalize_job(payload, job_id, warn=None):
+    """An RDS task-center job from GET /v3/{project}/jobs?id=... (seed 004), quirks and
+    all. Adds instance, entities and fail_reason to the normalized keys."""
+    cleaned = clean(payload if isinstance(payload, dict) else {})
+    job = cleaned.get('job') if isinstance(cleaned.get('job'), dict) else cleaned
+    status = job.get('status')
+    state, with_warnings = map_status(status, JOB_STATUS, 'OTC RDS job', job_id, warn)
+    progress = parse_percent(job.get('process'))
+    name = job.get('name')
+    fail_reason = text_or_none(job.get('fail_reason'))
+    summary_line = ' '.join(p for p in (name, status, '(%d%%)' % progress if progress is not None else None) if p)
+    result = make_job(job.get('id') or job_id, status, state, with_warnings=with_warnings, progress=progress,
+                      operation=name, started_at=job.get('created'), ended_at=job.get('ended'),
+                      message=fail_reason or summary_line or None, messages=[fail_reason] if fail_reason else [],
+                      raw=payload)
+    instance = job.get('instance') if isinstance(job.get('instance'), dict) else {}
+    result['instance'] = dict(id=text_or_none(instance.get('id')), name=text_or_none(instance.get('name')))
+    result['entities'] = job.get('entities') if isinstance(job.get('entities'), dict) else {}
+    result['fail_reason'] = fail_reason
+    return result
+
+
+class OtcAuth(_http.TokenLoginAuth):
     """IAM token: a given ``auth_token``, or a password login whose token is
     renewed once when the API answers 401."""
 
+    token_header = 'X-Auth-Token'
+    token_format = '%s'
+    secret_headers = ('X-Auth-Token', 'X-Subject-Token')
+    missing_credentials = ('OTC needs either auth_token, or username and password '
+                           '(options, OS_* environment variables, or a clouds.yaml entry named by cloud).')
+
     def __init__(self, settings):
+        super(OtcAuth, self).__init__(settings.get('auth_token'),
+                                      can_login=bool(settings.get('username') and settings.get('password')))
         self.settings = settings
-        self.token = settings.get('auth_token')
         self.project_id = settings.get('project_id')
-        self.can_login = bool(settings.get('username') and settings.get('password'))
 
-    @property
-    def secrets(self):
-        return (self.settings.get('password'), self.settings.get('auth_token'), self.token)
+    def login_secrets(self):
+        return (self.settings.get('password'),)
 
-    def prepare(self, client):
-        if not self.token:
-            if not self.can_login:
-                raise ModuleFailure('OTC needs either auth_token, or username and password '
-                                    '(options, OS_* environment variables, or a clouds.yaml entry named by cloud).')
-            self.login(client)
+    def check_ready(self):
         if not self.project_id:
-            raise ModuleFailure('OTC needs project_id (or a login scoped by project_name that returns it).')
-
-    def headers(self):
-        return {'X-Auth-Token': self.token} if self.token else {}
-
-    def refresh(self, client):
-        if not self.can_login:
-            return False
-        self.login(client)
-        return True
+            raise ConfigurationError('OTC needs project_id (or a login scoped by project_name that returns it).')
 
     def login(self, client):
         if self.settings.get('project_id'):
@@ -167,39 +195,44 @@ class OtcAuth(_http.Auth):
         body = {'auth': {'identity': {'methods': ['password'], 'password': {'user': user}},
                          'scope': {'project': scope}}}
         try:
-            response = client.post(token_url(self.settings['auth_url']), body=body, authenticate=False)
-        except _http.HttpStatusError as exc:
-            raise _http.AuthError('OTC IAM login failed: %s' % exc, method=exc.method, path=exc.path,
-                                  status=exc.status, api_code=exc.api_code, api_message=exc.api_message)
-        self.token = response.headers.get('X-Subject-Token')
-        if not self.token:
-            raise _http.BadResponseError('OTC IAM login answered %s without an X-Subject-Token header.' % response.status)
+            response = client.post(token_url(self.settings['auth_url']), body=body, authenticate=False, safe=True)
+        except HttpStatusError as exc:
+            raise AuthError('OTC IAM login failed: %s' % exc, method=exc.method, path=exc.path,
+                            status=exc.status, api_code=exc.api_code, api_message=exc.api_message)
+        token = response.headers.get('X-Subject-Token')
+        if not token:
+            raise BadResponseError('OTC IAM login answered %s without an X-Subject-Token header.' % response.status)
         project = ((response.json() or {}).get('token') or {}).get('project') or {}
         self.project_id = self.project_id or project.get('id')
+        return token
 
 
 class OtcClient(object):
-    def __init__(self, params, session=None, search_dirs=CLOUDS_YAML_DIRS):
+    def __init__(self, params, warn=None, session=None, search_dirs=CLOUDS_YAML_DIRS):
         self.settings = resolve_settings(params, search_dirs)
+        self.warn = warn
+        _http.check_url('auth_url', self.settings['auth_url'])
         self.auth = OtcAuth(self.settings)
-        self.http = _http.HttpClient(
-            self.settings['rds_url'], auth=self.auth, timeout=self.settings.get('request_timeout', 30),
-            validate_certs=self.settings.get('validate_certs', True), ca_path=self.settings.get('ca_path'),
-            session=session)
+        self.http = _http.client_for(self.settings, _http.check_url('rds_url', self.settings['rds_url']), self.auth,
+                                     warn=warn, session=session)
 
-    def rds_job(self, job_id, warnings=None):
-        """(normalized job or None, retry_after). DBS.200543 means "not (yet) there"."""
+    def rds_job(self, job_id):
+        """(normalized job, retry_after). NotFoundError for a job the API does not show
+        (DBS.200543, also answered for a few seconds after a job was created)."""
         self.http.ensure_ready()  # the path needs the project id, which a login may return
-        path = '/v3/%s/jobs' % self.auth.project_id
+        path = '/v3/%s/jobs' % _http.segment('project_id', self.auth.project_id)
         try:
             response = self.http.get(path, params={'id': job_id})
-        except _http.NotFoundError:
-            return None, None
-        except _http.HttpStatusError as exc:
-            if exc.api_code == JOB_NOT_FOUND:
-                return None, None
+        except HttpStatusError as exc:
+            if exc.api_code == JOB_NOT_FOUND and not isinstance(exc, NotFoundError):
+                raise NotFoundError(str(exc), method=exc.method, path=exc.path, status=exc.status,
+                                    api_code=exc.api_code, api_message=exc.api_message)
             raise
         body = response.json()
         if not isinstance(body, dict) or not body:
-            return None, None
-        return normalize_otc_job(body, job_id, warnings), _http.parse_retry_after(response.headers.get('Retry-After'))
+            raise NotFoundError('GET %s?id=%s: the answer holds no job (%r).' % (path, job_id, body))
+        job = normalize_job(body, job_id, self.warn)
+        if _SPACES_RE.sub('', job['id']) != _SPACES_RE.sub('', str(job_id)):
+            raise BadResponseError('GET %s?id=%s answered job %s.' % (path, job_id, job['id']))
+        job['id'] = str(job_id)  # the seed page shows ids with stray spaces: "31 b8ae23 - c687 ..."
+        return job, response.retry_after()

@@ -176,16 +176,10 @@ elapsed:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.dbops.patching.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import summarize
-from ansible_collections.dbops.patching.plugins.module_utils._module import (
-    ModuleFailure,
-    job_ids_argument_spec,
-    report_jobs,
-    requested_job_ids,
-    run_module,
-    wait_argument_spec,
-)
 from ansible_collections.dbops.patching.plugins.module_utils._oracle import OracleClient, oracle_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._runner import job_ids_argument_spec, report_jobs, run_module, wait_argument_spec
 
 FILTERS = (
     ('service_name', 'serviceName'),
@@ -198,18 +192,16 @@ FILTERS = (
 )
 
 
-def report(module, warnings):
-    params = module.params
-    client = OracleClient(params)
-    ids, many = requested_job_ids(module)
-    if ids:
-        return report_jobs(module, ids, many, lambda job_id: client.activity_job(job_id, warnings), params['wait'],
-                           what='activity-log job', result=dict(changed=False))
-    if params['wait']:
-        raise ModuleFailure('wait=true needs job_id or job_ids; a search returns what the activity log holds now.')
-    query = dict((api, params[option]) for option, api in FILTERS if params[option] not in (None, []))
-    activities = client.activity_filter(query, warnings)
-    return dict(changed=False, activities=activities, summary=summarize(activities))
+def report(run):
+    client = OracleClient(run.params, warn=run.warn)
+    if run.params['job_id'] is not None or run.params['job_ids'] is not None:
+        report_jobs(run, client.activity_job, 'activity-log job', bound=[client.http])
+        return
+    if run.params['wait']:
+        raise ConfigurationError('wait=true needs job_id or job_ids; a search returns what the activity log holds now.')
+    query = dict((api, run.params[option]) for option, api in FILTERS if run.params[option] not in (None, []))
+    activities = client.activity_filter(query)
+    run.result.update(activities=activities, summary=summarize(activities))
 
 
 def main():

@@ -171,27 +171,15 @@ elapsed:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dbops.patching.plugins.module_utils._module import (
-    job_ids_argument_spec,
-    report_jobs,
-    requested_job_ids,
-    run_module,
-    wait_argument_spec,
-)
-from ansible_collections.dbops.patching.plugins.module_utils._oracle import (
-    OracleClient,
-    oracle_argument_spec,
-    service_argument_spec,
-)
+from ansible_collections.dbops.patching.plugins.module_utils._oracle import OracleClient, oracle_argument_spec, service_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._runner import job_ids_argument_spec, report_jobs, run_module, wait_argument_spec
 
 
-def report(module, warnings):
-    client = OracleClient(module.params)
-    service_type, service_name = module.params['service_type'], module.params['service_name']
-    read = client.precheck_job if module.params['kind'] == 'precheck' else client.patch_job
-    ids, many = requested_job_ids(module)
-    return report_jobs(module, ids, many, lambda job_id: read(service_type, service_name, job_id, warnings),
-                       module.params['wait'], what='%s job' % module.params['kind'], result=dict(changed=False))
+def report(run):
+    instance = OracleClient(run.params, warn=run.warn).instance(run.params['service_type'], run.params['service_name'])
+    kind = run.params['kind']
+    report_jobs(run, instance.precheck_job if kind == 'precheck' else instance.patch_job, '%s job' % kind,
+                bound=[instance.http])
 
 
 def main():

@@ -138,23 +138,8 @@ current_patch_level:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dbops.patching.plugins.module_utils._module import run_module
-from ansible_collections.dbops.patching.plugins.module_utils._oracle import (
-    OracleClient,
-    available_entry,
-    current_patch_level,
-    oracle_argument_spec,
-    read_entries,
-    service_argument_spec,
-)
-
-
-def list_patches(module, warnings):
-    client = OracleClient(module.params)
-    service = (module.params['service_type'], module.params['service_name'])
-    applied = read_entries(client, service[0], service[1], warnings)
-    available = [available_entry(r) for r in client.available_patches(*service) if isinstance(r, dict)]
-    return dict(changed=False, available=available, applied=applied, current_patch_level=current_patch_level(applied))
+from ansible_collections.dbops.patching.plugins.module_utils._oracle import list_patches, oracle_argument_spec, service_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._runner import run_module
 
 
 def main():

@@ -143,21 +143,13 @@ elapsed:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dbops.patching.plugins.module_utils._module import (
-    job_ids_argument_spec,
-    report_jobs,
-    requested_job_ids,
-    run_module,
-    wait_argument_spec,
-)
 from ansible_collections.dbops.patching.plugins.module_utils._otc import OtcClient, otc_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._runner import job_ids_argument_spec, report_jobs, run_module, wait_argument_spec
 
 
-def report(module, warnings):
-    client = OtcClient(module.params)
-    ids, many = requested_job_ids(module)
-    return report_jobs(module, ids, many, lambda job_id: client.rds_job(job_id, warnings), module.params['wait'],
-                       what='RDS job', result=dict(changed=False))
+def report(run):
+    client = OtcClient(run.params, warn=run.warn)
+    report_jobs(run, client.rds_job, 'RDS job', bound=[client.http])
 
 
 def main():

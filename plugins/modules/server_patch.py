@@ -16,11 +16,15 @@ description:
   - Idempotency is about runs in progress only. Running the task twice while the first run still goes on starts nothing
     the second time (V(changed=false)); running it again after the run has ended starts a new patch run, because patching
     is a recurring action, not a state.
+  - B(A completed run is not idempotent.) Every task run after the previous patch run ended patches the servers again.
+    Set O(skip_patched_within) to skip a server whose newest execution succeeded less than that many hours ago.
   - CTL lists an execution only once its queued item has started (usually seconds after the request). A second task in
-    that short window cannot see the first run and starts another one.
-  - The request is never sent twice. If its answer is lost, the module re-reads the servers' executions; the servers that
-    now show a new execution are followed, and the module fails for the others, saying that the request may or may not
-    have reached CTL and that nothing was re-sent.
+    that short window cannot see the first run and starts another one; do not run two tasks for the same servers at
+    once.
+  - The request is sent at most once per server while CTL might hold its effect. When its answer is lost, cut, unreadable
+    or a throttle/gateway status (429, 5xx), the module watches the servers' executions for O(queue_window) seconds;
+    the servers that show a new execution are followed (with a warning), and only the servers that still show nothing
+    are sent again, at most four attempts in all. See the collection's guide "What happens when the network fails".
   - With O(wait=true) it follows every server concurrently until its execution ends, and fails when one ends failed or
     canceled, returning RV(executions) with the last state of each.
 author:
@@ -58,6 +62,20 @@ options:
     description:
       - Parameters of the package, merged over the defaults of O(os).
     type: dict
+  queue_window:
+    description:
+      - Seconds to watch the servers' executions after an C(executePackage) whose answer was lost, before the module
+        concludes that CTL did not queue it and sends it again for the servers that show nothing new.
+      - CTL shows a queued item as an execution only once it starts; set this above the queue delays you see.
+      - Between 0 and 3600.
+    type: float
+    default: 60
+  skip_patched_within:
+    description:
+      - Hours. A server whose newest execution succeeded less than this long ago is not patched again; it is reported
+        with RV(executions[].skipped=true) and that execution.
+      - Unset (the default), every server without a running execution is patched.
+    type: float
 '''
 
 EXAMPLES = r'''
@@ -90,6 +108,14 @@ EXAMPLES = r'''
     parameters:
       reboot: "false"
 
+- name: Patch again only servers not patched in the last 12 hours
+  dbops.patching.server_patch:
+    username: "{{ clc_user }}"
+    password: "{{ clc_password }}"
+    server_ids: [VA1OSDDB01, VA1OSDDB02]
+    os: linux
+    skip_patched_within: 12
+
 - name: See which servers would be started, sending nothing
   dbops.patching.server_patch:
     username: "{{ clc_user }}"
@@ -118,7 +144,7 @@ executions:
       description:
         - Id of the queued C(executePackage) item this task started.
         - V(null) for a server whose running execution was followed, in check mode, and when the answer of the request
-          was lost.
+          was lost (its execution is then found in the executions and followed).
       type: str
       sample: VA1-4a2b9c3d1e0f
     execution_id:
@@ -130,6 +156,10 @@ executions:
     started:
       description: Whether this task started the server's patching (in check mode, whether it would).
       type: bool
+    skipped:
+      description: Present and V(true) for a server skipped by O(skip_patched_within).
+      type: bool
+      returned: when a server was skipped
     job:
       description:
         - With O(wait), the execution as M(dbops.patching.server_patch_info) returns it with O(dbops.patching.server_patch_info#module:execution_id)
@@ -146,156 +176,13 @@ elapsed:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dbops.patching.plugins.module_utils import _http
-from ansible_collections.dbops.patching.plugins.module_utils._clc import (
-    PACKAGES,
-    ClcClient,
-    clc_argument_spec,
-    newest_execution,
-    running_execution,
-)
-from ansible_collections.dbops.patching.plugins.module_utils._module import (
-    ModuleFailure,
-    make_poller,
-    run_module,
-    wait_argument_spec,
-)
-from ansible_collections.dbops.patching.plugins.module_utils._wait import Poller, WaitTimeout, describe_jobs, wait_for
-
-RESUME = ('run this task again to follow the executions that run (none is started twice), '
-          'or follow one with dbops.patching.server_patch_info and its execution_id')
+from ansible_collections.dbops.patching.plugins.module_utils._clc import ClcClient, ServerPatching, clc_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._runner import run_module, wait_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._workflow import run_write
 
 
-def package_of(params):
-    """(package id, parameters): the package's defaults with O(parameters) merged over them."""
-    if params['os']:
-        package_id, defaults = PACKAGES[params['os']]
-    else:
-        package_id, defaults = params['package_id'], {}
-    return package_id, dict(defaults, **(params['parameters'] or {}))
-
-
-class ServerPatching(object):
-    """The servers of one task: which to start, the one executePackage request, and following them."""
-
-    def __init__(self, client, server_ids, warnings):
-        self.client = client
-        self.server_ids = server_ids
-        self.warnings = warnings
-        self.before = {}
-        self.entries = dict((sid, dict(server_id=sid, queue_id=None, execution_id=None, started=False, job=None))
-                            for sid in server_ids)
-        self.problems = []
-
-    def executions(self):
-        return [self.entries[sid] for sid in self.server_ids]
-
-    def read_servers(self):
-        """Read each server's executions; return the servers with none running (to start)."""
-        to_start = []
-        for sid in self.server_ids:
-            self.before[sid] = self.client.executions(sid, self.warnings)
-            running = running_execution(self.before[sid])
-            if running is None:
-                to_start.append(sid)
-            else:
-                self.entries[sid].update(execution_id=running['id'], job=running)
-        return to_start
-
-    def new_execution(self, sid):
-        """The execution that appeared since the task began, or None."""
-        return newest_execution(self.client.executions(sid, self.warnings), exclude=[e['id'] for e in self.before[sid]])
-
-    def start(self, to_start, package_id, parameters):
-        """Send executePackage once. A lost answer is never re-sent: the servers that show
-        a new execution are followed, the others are reported as problems."""
-        try:
-            queued = self.client.execute_package(to_start, package_id, parameters)
-        except _http.WriteOutcomeUnknown as exc:
-            self.recover(to_start, exc)
-            return
-        for sid in to_start:
-            if queued.get(sid) is None:
-                self.problems.append('CTL did not queue patching for %s (no status link in the executePackage answer).' % sid)
-            else:
-                self.entries[sid].update(started=True, queue_id=queued[sid])
-
-    def recover(self, to_start, exc):
-        unknown = []
-        for sid in to_start:
-            execution = self.new_execution(sid)
-            if execution is None:
-                unknown.append(sid)
-            else:
-                self.entries[sid].update(started=True, execution_id=execution['id'], job=execution)
-        if unknown:
-            self.problems.append(
-                '%s. The request may or may not have reached CTL: %s show%s no new execution, and nothing was re-sent. '
-                'Check with dbops.patching.server_patch_info before running the task again.'
-                % (exc, ', '.join(unknown), '' if len(unknown) > 1 else 's'))
-
-    def followed(self):
-        return [sid for sid in self.server_ids if self.entries[sid]['execution_id'] or self.entries[sid]['queue_id']]
-
-    def read_queue(self, sid):
-        entry = self.entries[sid]
-        entry['job'], retry_after = self.client.queue_status(entry['queue_id'], self.warnings)
-        return entry['job'], retry_after
-
-    def read(self, sid):
-        """Poll one server: its queue item until the execution shows, then the execution."""
-        entry = self.entries[sid]
-        if entry['execution_id'] is None:
-            job, retry_after = self.read_queue(sid)
-            if job['state'] in ('pending', 'unknown'):
-                return job, retry_after
-            execution = self.new_execution(sid)
-            if execution is None:
-                # a queue item that succeeded before its execution shows is not done for us yet
-                return (dict(job, terminal=False) if job['state'] == 'succeeded' else job), retry_after
-            entry['execution_id'] = execution['id']
-        job, retry_after = self.client.execution(sid, entry['execution_id'], self.warnings)
-        entry['job'] = job or entry['job']
-        return entry['job'], retry_after
-
-    def read_queues_once(self):
-        """Without wait: the state of each queued item, read concurrently."""
-        queued = [sid for sid in self.server_ids if self.entries[sid]['queue_id'] and self.entries[sid]['execution_id'] is None]
-        if queued:
-            Poller(self.read_queue, timeout=0).run(queued)
-
-    def follow(self, module, result):
-        try:
-            wait_for(make_poller(module, self.read), self.followed(), what='server', resume=RESUME)
-        except WaitTimeout as exc:
-            queued = ['%s (queue item %s)' % (sid, e['queue_id']) for sid, e in self.entries.items()
-                      if e['queue_id'] and e['execution_id'] is None]
-            message = str(exc) + (' Not running yet: %s.' % ', '.join(queued) if queued else '')
-            raise ModuleFailure(' '.join([message] + self.problems), elapsed=round(exc.elapsed, 1), **result)
-        failed = dict((sid, self.entries[sid]['job']) for sid in self.followed()
-                      if self.entries[sid]['job']['state'] in ('failed', 'canceled'))
-        if failed:
-            self.problems.insert(0, 'Patching ended failed on %s.' % describe_jobs(failed))
-
-
-def patch_servers(module, warnings):
-    params = module.params
-    servers = ServerPatching(ClcClient(params), list(dict.fromkeys(str(s).strip() for s in params['server_ids'])), warnings)
-    to_start = servers.read_servers()
-    result = dict(changed=bool(to_start), executions=servers.executions())
-    if module.check_mode:
-        for sid in to_start:
-            servers.entries[sid]['started'] = True
-        return result
-    if to_start:
-        servers.start(to_start, *package_of(params))
-    if params['wait']:
-        servers.follow(module, result)
-    else:
-        servers.read_queues_once()
-    if servers.problems:
-        raise ModuleFailure(' '.join(servers.problems), **result)
-    return result
+def patch_servers(run):
+    run_write(ServerPatching(run, ClcClient(run.params, warn=run.warn)))
 
 
 def main():
@@ -306,6 +193,8 @@ def main():
         os=dict(type='str', choices=['windows', 'linux']),
         package_id=dict(type='str'),
         parameters=dict(type='dict'),
+        queue_window=dict(type='float', default=60),
+        skip_patched_within=dict(type='float'),
     )
     module = AnsibleModule(
         argument_spec=argument_spec,

@@ -153,22 +153,22 @@ elapsed:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dbops.patching.plugins.module_utils._clc import ClcClient, clc_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import summarize
-from ansible_collections.dbops.patching.plugins.module_utils._module import ModuleFailure, report_jobs, run_module, wait_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._runner import report_jobs, run_module, wait_argument_spec
 
 
-def report(module, warnings):
-    params = module.params
-    client = ClcClient(params)
-    server_id = params['server_id']
-    if params['execution_id'] is None:
-        if params['wait']:
-            raise ModuleFailure('wait=true needs execution_id; the list shows the executions as they are now.')
-        executions = client.executions(server_id, warnings)
-        return dict(changed=False, executions=executions, summary=summarize(executions))
-    result = report_jobs(module, [params['execution_id']], False, lambda key: client.execution(server_id, key, warnings),
-                         params['wait'], what='execution', result=dict(changed=False), key='execution')
-    return result
+def report(run):
+    client = ClcClient(run.params, warn=run.warn)
+    server_id = run.params['server_id']
+    if run.params['execution_id'] is not None:
+        report_jobs(run, lambda key: client.execution(server_id, key), 'execution', key='execution', bound=[client.http],
+                    ids=[run.params['execution_id']])
+        return
+    if run.params['wait']:
+        raise ConfigurationError('wait=true needs execution_id; the list shows the executions as they are now.')
+    executions = client.executions(server_id)
+    run.result.update(executions=executions, summary=summarize(executions))
 
 
 def main():

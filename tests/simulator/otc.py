@@ -17,7 +17,7 @@ USERNAME = 'otcuser'
 PASSWORD = 'otcpassword'
 NOT_FOUND = {'error_code': 'DBS.200543', 'error_msg': 'The job does not exist.'}
 # The seed page's six examples, served verbatim under ids of their own (the page gives them
-# all one id) ...
+# all one id), with that id in the document's "id" as the real API answers the id asked ...
 SEED_IDS = ['seed-004-%d' % number for number in range(1, 7)]
 # ... and under the page's own ids: the plain one answers example 1; the spaced one is the
 # job examples 5 and 6 show at two moments (running at "60 % ", then failed).
@@ -33,8 +33,12 @@ JOB_DEFAULTS = dict(name='UpgradeMysqlMinorVersion', duration=60.0, entities={},
 _JOBS_RE = re.compile(r'^/v3/(?P<project>[^/]+)/jobs/?$')
 
 
-def _example(number):
-    return fixture('otc_004_example_%d.json' % number)
+def _example(number, job_id=None):
+    """Example ``number`` of the seed page, byte for byte; with ``job_id``, that id in its "id"."""
+    text = fixture('otc_004_example_%d.json' % number)
+    if job_id is None:
+        return text
+    return re.sub(r'("id"\s*:\s*")[^"]*', lambda match: match.group(1) + job_id, text, count=1)
 
 
 class OtcCloud(object):
@@ -49,7 +53,7 @@ class OtcCloud(object):
         self.tokens = {}
         self.jobs = {}
         for number, job_id in enumerate(SEED_IDS, 1):
-            self.jobs[job_id] = dict(id=job_id, verbatim=[(None, _example(number))])
+            self.jobs[job_id] = dict(id=job_id, verbatim=[(None, _example(number, job_id))])
         self.jobs[PAGE_ID] = dict(id=PAGE_ID, verbatim=[(None, _example(1))])
         self.jobs[SPACED_ID] = dict(id=SPACED_ID, verbatim=[(self.state.now() + SPACED_RUNS_FOR, _example(5)), (None, _example(6))])
         self.seed_job(REQUEST_JOB)

@@ -80,6 +80,10 @@ class FakeSession(object):
         pass
 
     def request(self, method, url, params=None, data=None, headers=None, auth=None, timeout=None, allow_redirects=None, verify=None):
+        if auth is not None:  # the client sends Basic credentials as UTF-8 bytes
+            auth = tuple(part.decode('utf-8') if isinstance(part, bytes) else part for part in auth)
+        if isinstance(data, bytes):
+            data = data.decode('utf-8')
         self.seen.append(dict(method=method, url=url, params=params, data=data, headers=headers, auth=auth, timeout=timeout,
                               verify=verify))
         assert self.calls, 'unexpected request %s %s (params %r): no more calls expected' % (method, url, params)

@@ -12,7 +12,7 @@ from urllib3.exceptions import ProtocolError
 
 from ansible_collections.dbops.patching.plugins.module_utils import _clc, _http
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import make_job
-from ansible_collections.dbops.patching.plugins.module_utils._module import ModuleFailure
+from ansible_collections.dbops.patching.plugins.module_utils._errors import ConfigurationError, ModuleFailure
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call, FakeSession
 
 API = 'https://api.ctl.io'
@@ -54,7 +54,8 @@ def test_argument_spec():
 def test_login_gives_the_token_and_the_alias():
     client, session = clc([login(), Call('GET', SERVER + '/VA1-132457', json_body={}, expect_headers={'Authorization': 'Bearer ' + TOKEN})],
                           username='bob', password=PASSWORD)
-    assert client.execution('VA1OSDPATCH33', 'VA1-132457') == (None, None)
+    with pytest.raises(_http.NotFoundError):
+        client.execution('VA1OSDPATCH33', 'VA1-132457')
     assert 'Authorization' not in session.seen[0]['headers']
     session.assert_done()
 
@@ -69,10 +70,10 @@ def test_a_given_token_and_alias_need_no_login():
 
 
 def test_missing_credentials_or_alias_fail_clearly():
-    with pytest.raises(ModuleFailure) as info:
+    with pytest.raises(ConfigurationError) as info:
         clc([])[0].alias
     assert str(info.value).startswith('CTL needs either token, or username and password')
-    with pytest.raises(ModuleFailure) as info:
+    with pytest.raises(ConfigurationError) as info:
         clc([], token=TOKEN)[0].alias
     assert str(info.value).startswith('CTL needs account_alias')
 
@@ -150,7 +151,6 @@ def test_the_packages_are_known():
     (Call('GET', SERVER, json_body={'execution_id': 'D', 'status': 'pending'}), ['D']),
     (Call('GET', SERVER, json_body={'nothing': 1}), []),
     (Call('GET', SERVER, json_body=None), []),
-    (Call('GET', SERVER, status=404, text='<html>no such server</html>'), []),
 ])
 def test_executions_in_every_shape(call, ids):
     client, session = clc([call], token=TOKEN, account_alias='OSD')
@@ -158,13 +158,22 @@ def test_executions_in_every_shape(call, ids):
     session.assert_done()
 
 
+def test_a_404_for_the_executions_means_no_such_server():
+    client, session = clc([Call('GET', SERVER, status=404, text='<html>no such server</html>')], token=TOKEN, account_alias='OSD')
+    with pytest.raises(ModuleFailure) as info:
+        client.executions('VA1OSDPATCH33')
+    assert str(info.value).startswith('Server VA1OSDPATCH33 does not exist: ')
+
+
 def test_seed_003_execution_detail():
     payload = fixture('clc_003_execution_VA1-132457.json')
     client, session = clc([Call('GET', SERVER + '/VA1-132457', json_body=payload),
-                           Call('GET', SERVER + '/VA1-404', status=404, text='')], token=TOKEN, account_alias='OSD')
+                           Call('GET', SERVER + '/VA1-404', status=404, text=''),
+                           Call('GET', SERVER, json_body=[])], token=TOKEN, account_alias='OSD')
     job, retry_after = client.execution('VA1OSDPATCH33', 'VA1-132457')
     assert (job['id'], job['state'], job['with_warnings'], job['patch_count'], retry_after) == ('VA1-132457', 'succeeded', True, 2, None)
-    assert client.execution('VA1OSDPATCH33', 'VA1-404') == (None, None)
+    with pytest.raises(_http.NotFoundError):
+        client.execution('VA1OSDPATCH33', 'VA1-404')
     session.assert_done()
 
 

@@ -11,6 +11,7 @@ from http.client import RemoteDisconnected
 from urllib3.exceptions import NewConnectionError, ProtocolError
 
 from ansible_collections.dbops.patching.plugins.module_utils import _http
+from ansible_collections.dbops.patching.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call, FakeSession
 
 BASE = 'https://api.example.com'
@@ -18,7 +19,10 @@ SECRET = 'hunter2-secret'
 
 
 class SecretAuth(_http.Auth):
-    secrets = (SECRET,)
+    secret_headers = ('X-Auth-Token', 'X-Subject-Token')
+
+    def secret_values(self):
+        return (SECRET,)
 
     def __init__(self, refresh_ok=False):
         self.refresh_ok = refresh_ok
@@ -28,7 +32,7 @@ class SecretAuth(_http.Auth):
     def headers(self):
         return {'X-Auth-Token': self.token}
 
-    def refresh(self, client):
+    def refresh(self, client, generation):
         self.refreshed += 1
         self.token = 'tok-2'
         return self.refresh_ok
@@ -132,7 +136,7 @@ def test_write_reset_after_sending_is_never_retried():
     http, session, dummy = client([Call('PUT', BASE + '/p', raises=reset_after_send())])
     with pytest.raises(_http.WriteOutcomeUnknown) as info:
         http.put('/p', body={})
-    assert 'was not sent again' in str(info.value)
+    assert 'the server may have acted on it' in str(info.value)
     assert len(session.seen) == 1
 
 
@@ -149,13 +153,56 @@ def test_write_refused_before_connecting_is_retried():
     assert len(session.seen) == 2
 
 
-def test_write_answered_429_is_retried_but_503_is_not():
-    http, session, dummy = client([Call('PUT', BASE + '/p', status=429, headers={'Retry-After': '2'}),
-                                   Call('PUT', BASE + '/p', status=503, text='busy')])
-    with pytest.raises(_http.HttpStatusError) as info:
+@pytest.mark.parametrize('status', [429, 500, 502, 503, 504])
+def test_a_write_answered_a_throttle_or_gateway_status_is_outcome_unknown_with_its_retry_after(status):
+    http, session, sleeps = client([Call('PUT', BASE + '/p', status=status, headers={'Retry-After': '2'}, text='busy')])
+    with pytest.raises(_http.WriteOutcomeUnknown) as info:
         http.put('/p', body={})
-    assert info.value.status == 503
-    assert len(session.seen) == 2
+    assert (info.value.status, info.value.retry_after) == (status, 2.0)
+    assert len(session.seen) == 1 and sleeps == [], 'the caller re-reads state before anything is sent again'
+
+
+@pytest.mark.parametrize('error', [
+    requests.exceptions.ChunkedEncodingError('Connection broken: IncompleteRead(10 bytes read, 20 more expected)'),
+    requests.exceptions.ContentDecodingError('Received response with content-encoding: gzip, but failed to decode it.'),
+    requests.exceptions.ReadTimeout('read timed out'),
+])
+def test_a_write_whose_answer_is_cut_or_undecodable_is_outcome_unknown(error):
+    http, session, dummy = client([Call('POST', BASE + '/p', raises=error)])
+    with pytest.raises(_http.WriteOutcomeUnknown):
+        http.post('/p', body={})
+    assert len(session.seen) == 1
+
+
+def test_a_write_answered_2xx_with_no_json_is_outcome_unknown_but_a_safe_login_is_retried():
+    http, session, dummy = client([Call('POST', BASE + '/p', status=200, text='<html>OK</html>')])
+    with pytest.raises(_http.WriteOutcomeUnknown):
+        http.post('/p', body={})
+    http, session, dummy = client([Call('POST', BASE + '/login', status=503, text='busy'),
+                                   Call('POST', BASE + '/login', status=200, text='<html>OK</html>'),
+                                   Call('POST', BASE + '/login', json_body={'token': 't'})])
+    assert http.post('/login', body={}, safe=True).json() == {'token': 't'}
+
+
+def test_a_read_with_a_truncated_body_is_read_again():
+    http, session, sleeps = client([Call('GET', BASE + '/x', text='{"job": {"id": '), Call('GET', BASE + '/x', json_body={'ok': 1})])
+    assert http.get('/x').json() == {'ok': 1} and len(sleeps) == 1
+
+
+def test_the_deadline_bounds_every_pause_and_request_timeout():
+    now = [100.0]
+    calls = [Call('GET', BASE + '/x', status=429, headers={'Retry-After': '8'}) for dummy in range(3)]
+    session = FakeSession(calls)
+
+    def sleep(seconds):
+        now[0] += seconds
+
+    http = _http.HttpClient(BASE, session=session, sleep=sleep, clock=lambda: now[0])
+    http.deadline = 103.0
+    with pytest.raises(_http.HttpStatusError):
+        http.get('/x')
+    assert now[0] == 103.0, 'three 429s asking for 8 s each cost only the 3 s left'
+    assert [c['timeout'] for c in session.seen] == [3.0, 1.0], 'request timeouts shrink to the time left (at least 1 s)'
 
 
 def test_401_refreshes_the_login_once():
@@ -179,7 +226,7 @@ def test_status_errors_are_typed(status, error):
 
 
 def test_truncated_json_is_a_bad_response():
-    http, dummy, dummy2 = client([Call('GET', BASE + '/x', text='{"job": {"id": ')])
+    http, dummy, dummy2 = client([Call('GET', BASE + '/x', text='{"job": {"id": ')], max_retries=0)
     with pytest.raises(_http.BadResponseError) as info:
         http.get('/x')
     assert 'not valid JSON' in str(info.value)
@@ -190,7 +237,10 @@ def test_tls_errors_are_not_retried_and_other_request_errors():
     with pytest.raises(_http.TlsError) as info:
         http.get('/x')
     assert 'TLS error' in str(info.value) and len(session.seen) == 1
-    http, dummy, dummy2 = client([Call('GET', BASE + '/x', raises=requests.exceptions.InvalidURL('bad'))], max_retries=0)
+    http, dummy, dummy2 = client([Call('GET', BASE + '/x', raises=requests.exceptions.InvalidURL('bad'))])
+    with pytest.raises(ConfigurationError):
+        http.get('/x')
+    http, dummy, dummy2 = client([Call('GET', BASE + '/x', raises=requests.exceptions.InvalidHeader('bad'))], max_retries=0)
     with pytest.raises(_http.TransportError):
         http.get('/x')
 
@@ -254,14 +304,16 @@ def test_empty_body_and_basic_auth_and_verify():
                                   validate_certs=False)
     assert http.get('/x').json() is None
     assert session.seen[0]['verify'] is False
-    http, session, dummy = client([Call('GET', BASE + '/x', json_body={})], ca_path='/etc/ca.pem')
+    http, session, dummy = client([Call('GET', BASE + '/x', json_body={})], ca_path=__file__)
     http.get('/x')
-    assert session.seen[0]['verify'] == '/etc/ca.pem', 'passed with each request, so REQUESTS_CA_BUNDLE cannot override it'
+    assert session.seen[0]['verify'] == __file__, 'passed with each request, so REQUESTS_CA_BUNDLE cannot override it'
+    with pytest.raises(ConfigurationError):
+        client([], ca_path='/nonexistent/ca.pem')
 
 
 def test_default_auth_does_nothing():
     auth = _http.Auth()
-    assert auth.headers() == {} and auth.basic() is None and auth.refresh(None) is False
+    assert auth.headers() == {} and auth.basic() is None and auth.refresh(None, 0) is False
     assert auth.prepare(None) is None
 
 
@@ -329,7 +381,7 @@ def test_put_reset_after_sending_raises_write_outcome_unknown_after_one_request(
     with pytest.raises(_http.WriteOutcomeUnknown) as info:
         http.put('/p', body={'note': 'x'})
     assert str(info.value) == ('PUT /p: the connection failed after the request was sent (ConnectionError); '
-                               'the server may have acted on it, so it was not sent again')
+                               'the server may have acted on it')
     assert info.value.to_result()['kind'] == 'write_outcome_unknown'
     assert len(session.seen) == 1 and sleeps == []
     session.assert_done()
@@ -351,18 +403,11 @@ def test_put_connect_timeout_is_retried_because_nothing_was_sent():
     assert len(session.seen) == 2
 
 
-def test_put_answered_429_is_retried_with_its_retry_after():
-    http, session, sleeps = client([Call('PUT', BASE + '/p', status=429, headers={'Retry-After': '3'}),
-                                    Call('PUT', BASE + '/p', status=202, json_body={'jobId': '1'}, expect_json={'a': 1})])
-    assert http.put('/p', body={'a': 1}).json() == {'jobId': '1'}
-    assert sleeps == [3.0] and len(session.seen) == 2
-
-
-def test_put_answered_503_is_not_retried():
+def test_put_answered_503_is_not_sent_again_by_the_client():
     http, session, sleeps = client([Call('PUT', BASE + '/p', status=503, text='busy')])
-    with pytest.raises(_http.HttpStatusError) as info:
+    with pytest.raises(_http.WriteOutcomeUnknown) as info:
         http.put('/p', body={})
-    assert str(info.value) == 'PUT /p: HTTP 503: busy'
+    assert str(info.value) == 'PUT /p: HTTP 503: busy; the server may have acted on it'
     assert len(session.seen) == 1 and sleeps == []
 
 
@@ -444,7 +489,7 @@ def test_the_default_session_is_a_pooled_requests_session():
     http = _http.HttpClient(BASE + '/', validate_certs=False)
     assert isinstance(http.session, requests.Session)
     assert http.base_url == BASE and http.session.verify is False
-    assert http.sleep is _http.time.sleep and http.secrets == ()
+    assert http.sleep is _http.time.sleep and http.auth.secret_values() == ()
     assert _http.HttpClient(None, session=FakeSession([])).url_for('x') == '/x'
 
 
@@ -470,14 +515,14 @@ def test_no_status_error_carries_a_secret(status, label, body):
 
 @pytest.mark.parametrize('label, body', SECRET_BODIES, ids=[label for label, dummy in SECRET_BODIES])
 def test_no_bad_response_error_carries_a_secret(label, body):
-    http, dummy, dummy2 = client([Call('GET', BASE + '/x', text='{broken ' + body)])
+    http, dummy, dummy2 = client([Call('GET', BASE + '/x', text='{broken ' + body)], max_retries=0)
     with pytest.raises(_http.BadResponseError) as info:
         http.get('/x')
     assert SECRET[:4] not in str(info.value), label
 
 
 def test_a_truncated_body_never_shows_the_start_of_a_secret_across_the_cut():
-    http, dummy, dummy2 = client([Call('GET', BASE + '/x', status=200, text='{' + 'x' * 295 + SECRET)])
+    http, dummy, dummy2 = client([Call('GET', BASE + '/x', status=200, text='{' + 'x' * 295 + SECRET)], max_retries=0)
     with pytest.raises(_http.BadResponseError) as info:
         http.get('/x')
     assert SECRET[:4] not in str(info.value)
@@ -493,7 +538,7 @@ def test_a_truncated_body_never_shows_the_start_of_a_secret_across_the_cut():
 ])
 def test_no_transport_error_carries_a_secret(method, error):
     http, dummy, dummy2 = client([Call(method, BASE + '/x', raises=error)], max_retries=0)
-    with pytest.raises(_http.TransportError) as info:
+    with pytest.raises(_http.ApiError) as info:
         http.request(method, '/x', body={} if method == 'PUT' else None)
     assert SECRET not in str(info.value) and SECRET not in repr(info.value.to_result())
 

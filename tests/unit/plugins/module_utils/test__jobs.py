@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from ansible_collections.dbops.patching.plugins.module_utils import _jobs
+from ansible_collections.dbops.patching.plugins.module_utils import _clc, _jobs, _oracle, _otc
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'simulator', 'fixtures')
 
@@ -19,91 +19,91 @@ def fixture(name):
 
 
 @pytest.mark.parametrize('table, status, state, warn', [
-    (_jobs.ORACLE_PATCH_STATUS, 'IN_PROGRESS', 'running', False),
-    (_jobs.ORACLE_PATCH_STATUS, 'IN PROGRESS', 'running', False),
-    (_jobs.ORACLE_PATCH_STATUS, ' in progress ', 'running', False),
-    (_jobs.ORACLE_PATCH_STATUS, 'COMPLETED', 'succeeded', False),
-    (_jobs.ORACLE_PATCH_STATUS, 'FAILED', 'failed', False),
-    (_jobs.ORACLE_PATCH_STATUS, 'COMPLETED_ROLLBACK', 'succeeded', False),
-    (_jobs.ORACLE_PRECHECK_STATUS, 'PASSED_PRECHECK', 'succeeded', False),
-    (_jobs.ORACLE_PRECHECK_STATUS, 'DIDNT_PASS_PRECHECK', 'failed', False),
-    (_jobs.ORACLE_PRECHECK_STATUS, 'DIDNT_FINISHED_PRECHECK', 'failed', False),
-    (_jobs.ORACLE_PRECHECK_STATUS, 'IN_PROGRESS', 'running', False),
-    (_jobs.ACTIVITY_STATUS, 'NEW', 'pending', False),
-    (_jobs.ACTIVITY_STATUS, 'RUNNING', 'running', False),
-    (_jobs.ACTIVITY_STATUS, 'SUCCEED', 'succeeded', False),
-    (_jobs.ACTIVITY_STATUS, 'FAILED', 'failed', False),
-    (_jobs.ACTIVITY_STATUS, 'WARN', 'succeeded', True),
-    (_jobs.ACTIVITY_STATUS, 'In Progress', 'running', False),
-    (_jobs.ACTIVITY_STATUS, 'Succeeded', 'succeeded', False),
-    (_jobs.ACTIVITY_STATUS, 'Failed', 'failed', False),
-    (_jobs.OTC_STATUS, 'Running', 'running', False),
-    (_jobs.OTC_STATUS, 'Completed', 'succeeded', False),
-    (_jobs.OTC_STATUS, 'Failed', 'failed', False),
-    (_jobs.CLC_EXECUTION_STATUS, 'RUNNING', 'running', False),
-    (_jobs.CLC_EXECUTION_STATUS, 'COMPLETED', 'succeeded', False),
-    (_jobs.CLC_EXECUTION_STATUS, 'pending', 'pending', False),
-    (_jobs.CLC_EXECUTION_STATUS, 'completed', 'succeeded', False),
-    (_jobs.CLC_EXECUTION_STATUS, 'failed', 'failed', False),
-    (_jobs.CLC_QUEUE_STATUS, 'notStarted', 'pending', False),
-    (_jobs.CLC_QUEUE_STATUS, 'executing', 'running', False),
-    (_jobs.CLC_QUEUE_STATUS, 'succeeded', 'succeeded', False),
-    (_jobs.CLC_QUEUE_STATUS, 'failed', 'failed', False),
-    (_jobs.CLC_QUEUE_STATUS, 'resumed', 'running', False),
-    (_jobs.CLC_QUEUE_STATUS, 'unknown', 'unknown', False),
+    (_oracle.PATCH_STATUS, 'IN_PROGRESS', 'running', False),
+    (_oracle.PATCH_STATUS, 'IN PROGRESS', 'running', False),
+    (_oracle.PATCH_STATUS, ' in progress ', 'running', False),
+    (_oracle.PATCH_STATUS, 'COMPLETED', 'succeeded', False),
+    (_oracle.PATCH_STATUS, 'FAILED', 'failed', False),
+    (_oracle.PATCH_STATUS, 'COMPLETED_ROLLBACK', 'succeeded', False),
+    (_oracle.PRECHECK_STATUS, 'PASSED_PRECHECK', 'succeeded', False),
+    (_oracle.PRECHECK_STATUS, 'DIDNT_PASS_PRECHECK', 'failed', False),
+    (_oracle.PRECHECK_STATUS, 'DIDNT_FINISHED_PRECHECK', 'failed', False),
+    (_oracle.PRECHECK_STATUS, 'IN_PROGRESS', 'running', False),
+    (_oracle.ACTIVITY_STATUS, 'NEW', 'pending', False),
+    (_oracle.ACTIVITY_STATUS, 'RUNNING', 'running', False),
+    (_oracle.ACTIVITY_STATUS, 'SUCCEED', 'succeeded', False),
+    (_oracle.ACTIVITY_STATUS, 'FAILED', 'failed', False),
+    (_oracle.ACTIVITY_STATUS, 'WARN', 'succeeded', True),
+    (_oracle.ACTIVITY_STATUS, 'In Progress', 'running', False),
+    (_oracle.ACTIVITY_STATUS, 'Succeeded', 'succeeded', False),
+    (_oracle.ACTIVITY_STATUS, 'Failed', 'failed', False),
+    (_otc.JOB_STATUS, 'Running', 'running', False),
+    (_otc.JOB_STATUS, 'Completed', 'succeeded', False),
+    (_otc.JOB_STATUS, 'Failed', 'failed', False),
+    (_clc.EXECUTION_STATUS, 'RUNNING', 'running', False),
+    (_clc.EXECUTION_STATUS, 'COMPLETED', 'succeeded', False),
+    (_clc.EXECUTION_STATUS, 'pending', 'pending', False),
+    (_clc.EXECUTION_STATUS, 'completed', 'succeeded', False),
+    (_clc.EXECUTION_STATUS, 'failed', 'failed', False),
+    (_clc.QUEUE_STATUS, 'notStarted', 'pending', False),
+    (_clc.QUEUE_STATUS, 'executing', 'running', False),
+    (_clc.QUEUE_STATUS, 'succeeded', 'succeeded', False),
+    (_clc.QUEUE_STATUS, 'failed', 'failed', False),
+    (_clc.QUEUE_STATUS, 'resumed', 'running', False),
+    (_clc.QUEUE_STATUS, 'unknown', 'unknown', False),
 ])
 def test_every_documented_status(table, status, state, warn):
     warnings = []
-    assert _jobs.map_status(status, table, 'job', '1', warnings) == (state, warn)
+    assert _jobs.map_status(status, table, 'job', '1', warnings.append) == (state, warn)
     assert warnings == []
 
 
 def test_unknown_status_maps_to_unknown_and_warns():
     warnings = []
-    assert _jobs.map_status('PAUSED', _jobs.OTC_STATUS, 'OTC RDS job', 'j1', warnings) == ('unknown', False)
+    assert _jobs.map_status('PAUSED', _otc.JOB_STATUS, 'OTC RDS job', 'j1', warnings.append) == ('unknown', False)
     assert warnings == ['OTC RDS job j1 has a status this collection does not know: \'PAUSED\'; reported as state "unknown".']
-    assert _jobs.map_status(None, _jobs.OTC_STATUS, 'x', 'y') == ('unknown', False)
+    assert _jobs.map_status(None, _otc.JOB_STATUS, 'x', 'y') == ('unknown', False)
 
 
 @pytest.mark.parametrize('code, state, warn', [(0, 'pending', False), (1, 'running', False), (2, 'succeeded', False),
                                                (3, 'succeeded', True), (4, 'failed', False), (5, 'canceled', False)])
 def test_clc_result_codes(code, state, warn):
-    patch = _jobs.normalize_clc_patch({'patch_begin_message': 'KB1', 'patch_end_message': 'Result Code: %d' % code, 'status': 'x'})
+    patch = _clc.normalize_patch({'patch_begin_message': 'KB1', 'patch_end_message': 'Result Code: %d' % code, 'status': 'x'})
     assert (patch['state'], patch['with_warnings'], patch['result_code']) == (state, warn, code)
 
 
 def test_seed_001_rollback_job_answered_with_an_array():
     payload = fixture('oracle_001_rollback_job_4208393.json')
-    job = _jobs.normalize_oracle_patch_job(payload, '4208393')
+    job = _oracle.normalize_patch_job(payload, '4208393')
     assert (job['id'], job['state'], job['status'], job['operation'], job['terminal']) == ('4208393', 'running', 'IN_PROGRESS', 'Rollback', False)
     assert job['started_at'] == '2016-12-14T00:36:22.831+0000'
     assert job['ended_at'] is None, 'a running job has no end even if the API shows one'
     assert job['message'] == 'Rollback in progress'
     assert job['messages'][-1] == '12:36:23.025 AM Phase rollback-rex started'
     assert job['raw'] is payload
-    patching = _jobs.normalize_oracle_patch_job(payload, '4207169')
+    patching = _oracle.normalize_patch_job(payload, '4207169')
     assert (patching['operation'], patching['state'], patching['ended_at']) == ('Patch', 'succeeded', '2016-12-13T21:15:04.030+0000')
-    assert _jobs.normalize_oracle_patch_job(payload[0], '4208393')['state'] == 'running', 'a single object works too'
-    assert _jobs.normalize_oracle_patch_job(payload + payload, 'nope') is None
-    assert _jobs.normalize_oracle_patch_job([], '1') is None
+    assert _oracle.normalize_patch_job(payload[0], '4208393')['state'] == 'running', 'a single object works too'
+    assert _oracle.normalize_patch_job(payload + payload, 'nope') is None
+    assert _oracle.normalize_patch_job([], '1') is None
 
 
 def test_seed_002_activity_job():
     record = fixture('activity_002_job_5150771.json')
-    job = _jobs.normalize_activity(record)
+    job = _oracle.normalize_activity(record)
     assert (job['id'], job['state'], job['operation'], job['terminal']) == ('5150771', 'succeeded', 'CREATE_SERVICE', True)
     assert len(job['messages']) == 17
     assert job['message'] == 'Activity Ended'
     assert job['ended_at'] == '2016-10-25T19:51:29.812+0000'
-    assert _jobs.activity_records({'activityLogs': [record]}) == [record]
-    assert _jobs.activity_records([record, 'junk']) == [record]
-    assert _jobs.activity_records(record) == [record]
-    assert _jobs.activity_records({'nothing': 1}) == []
+    assert _oracle.activity_records({'activityLogs': [record]}) == [record]
+    assert _oracle.activity_records([record, 'junk']) == [record]
+    assert _oracle.activity_records(record) == [record]
+    assert _oracle.activity_records({'nothing': 1}) == []
 
 
 def test_seed_004_otc_examples():
     docs = [fixture('otc_004_example_%d.json' % n) for n in range(1, 7)]
-    jobs = [_jobs.normalize_otc_job(doc, 'x') for doc in docs]
+    jobs = [_otc.normalize_job(doc, 'x') for doc in docs]
     assert [j['state'] for j in jobs] == ['succeeded'] * 4 + ['running', 'failed']
     assert jobs[1]['operation'] == 'CreateMysqlReplicaInstance'
     assert jobs[3]['operation'] == 'RestartMysqlInstance'
@@ -114,7 +114,7 @@ def test_seed_004_otc_examples():
     assert jobs[0]['entities']['resource_id'] == ['a48e43ff268f4c0e879652d65e63d0fbin01.vm', 'a48e43ff268f4c0e879652d65e63d0fbin01.volume']
     assert jobs[3]['entities'] == {}
     assert jobs[0]['raw'] is docs[0]
-    empty = _jobs.normalize_otc_job({'job': {}}, 'given')
+    empty = _otc.normalize_job({'job': {}}, 'given')
     assert (empty['id'], empty['state'], empty['instance']) == ('given', 'unknown', {'id': None, 'name': None})
 
 
@@ -131,30 +131,30 @@ def test_seed_003_clc_execution():
                             'start_time': 't1', 'end_time': 't2'},
                            {'patch_begin_message': 'KB3134220', 'patch_end_message': 'Result Code: 1', 'status': 'pending',
                             'start_time': 't3', 'end_time': ''}]}
-    job = _jobs.normalize_clc_execution(running)
+    job = _clc.normalize_execution(running)
     assert (job['id'], job['state'], job['ended_at'], job['progress'], job['patch_count']) == ('VA1-132457', 'running', None, 50, 2)
     assert [p['state'] for p in job['patches']] == ['succeeded', 'running']
     assert job['patches'][1]['ended_at'] is None
     done = dict(running, status='COMPLETED', end_time='2016-03-14T16:41:17Z', end_message='Updating Complete',
                 patches=[dict(running['patches'][0], patch_end_message='Result Code: 3')])
-    job = _jobs.normalize_clc_execution([done])
+    job = _clc.normalize_execution([done])
     assert (job['state'], job['with_warnings'], job['ended_at'], job['message']) == ('succeeded', True, '2016-03-14T16:41:17Z', 'Updating Complete')
-    summary = _jobs.normalize_clc_execution({'execution_id': 'VA1-1', 'status': 'completed', 'patches': 4})
+    summary = _clc.normalize_execution({'execution_id': 'VA1-1', 'status': 'completed', 'patches': 4})
     assert (summary['patch_count'], summary['patches']) == (4, [])
-    no_code = _jobs.normalize_clc_patch({'patch_begin_message': 'x', 'patch_end_message': 'done', 'status': 'completed'})
+    no_code = _clc.normalize_patch({'patch_begin_message': 'x', 'patch_end_message': 'done', 'status': 'completed'})
     assert no_code['state'] == 'succeeded' and no_code['result_code'] is None
-    assert _jobs.clc_result_code(None) is None
+    assert _clc.result_code(None) is None
 
 
 def test_clc_queue_and_precheck():
-    assert _jobs.normalize_clc_queue({'status': 'executing'}, 'q1')['state'] == 'running'
-    assert _jobs.normalize_clc_queue([{'status': 'succeeded'}], 'q1')['terminal'] is True
-    precheck = _jobs.normalize_oracle_precheck_job([{'jobId': '7', 'inProgress': True}], '7')
+    assert _clc.normalize_queue({'status': 'executing'}, 'q1')['state'] == 'running'
+    assert _clc.normalize_queue([{'status': 'succeeded'}], 'q1')['terminal'] is True
+    precheck = _oracle.normalize_precheck_job([{'jobId': '7', 'inProgress': True}], '7')
     assert precheck['state'] == 'running' and precheck['status'] == 'IN_PROGRESS'
-    failed = _jobs.normalize_oracle_precheck_job({'jobId': '8', 'status': 'DIDNT_PASS_PRECHECK',
-                                                  'preCheckMessages': [{'message': 'disk'}, 'cpu', 3]}, '8')
+    failed = _oracle.normalize_precheck_job({'jobId': '8', 'status': 'DIDNT_PASS_PRECHECK',
+                                             'preCheckMessages': [{'message': 'disk'}, 'cpu', 3]}, '8')
     assert failed['messages'] == ['disk', 'cpu', '3'] and failed['message'] == '3'
-    assert _jobs.normalize_oracle_precheck_job([{'jobId': '1'}, {'jobId': '2'}], '9') is None
+    assert _oracle.normalize_precheck_job([{'jobId': '1'}, {'jobId': '2'}], '9') is None
 
 
 def test_helpers():
@@ -172,7 +172,7 @@ def test_helpers():
 
 def test_seed_003_clc_execution_detail_fixture():
     payload = fixture('clc_003_execution_VA1-132457.json')
-    job = _jobs.normalize_clc_execution(payload)
+    job = _clc.normalize_execution(payload)
     assert (job['id'], job['state'], job['status'], job['terminal']) == ('VA1-132457', 'succeeded', 'COMPLETED', True)
     assert job['with_warnings'] is True, 'a patch ended with Result Code 3 (succeeded with errors)'
     assert (job['started_at'], job['ended_at']) == ('2016-03-14T16:20:01Z', '2016-03-14T16:41:17Z')
@@ -181,37 +181,37 @@ def test_seed_003_clc_execution_detail_fixture():
         ('KB3135174', 2, 'succeeded', False), ('KB3134220', 3, 'succeeded', True)]
     assert job['messages'][0] == 'Update Process BEGIN' and job['message'] == 'Updating Complete'
     assert job['raw'] is payload
-    assert _jobs.normalize_clc_execution([payload])['id'] == 'VA1-132457', 'a one-item array works too'
+    assert _clc.normalize_execution([payload])['id'] == 'VA1-132457', 'a one-item array works too'
 
 
 def test_seed_004_quirks_one_by_one():
-    running = _jobs.normalize_otc_job(fixture('otc_004_example_5.json'), 'x')
+    running = _otc.normalize_job(fixture('otc_004_example_5.json'), 'x')
     assert running['status'] == 'Running', 'the key " status" is read as "status"'
     assert running['ended_at'] is None and running['fail_reason'] is None and running['messages'] == []
-    renamed = _jobs.normalize_otc_job(fixture('otc_004_example_2.json'), 'x')
+    renamed = _otc.normalize_job(fixture('otc_004_example_2.json'), 'x')
     assert renamed['operation'] == 'CreateMysqlReplicaInstance', 'a leading space in a name is stripped'
     assert renamed['entities']['resource_ids'] == ['288caaa9d05f4ec1a1f58de2e0945685in01.vm', '288caaa9d05f4ec1a1f58de2e0945685in01.volume']
     assert renamed['progress'] is None, 'process "" means no progress'
-    ended = _jobs.normalize_otc_job({'job': {'id': 'j', 'status': 'Completed', 'ended': ''}}, 'j')
+    ended = _otc.normalize_job({'job': {'id': 'j', 'status': 'Completed', 'ended': ''}}, 'j')
     assert ended['ended_at'] is None, 'an empty end time becomes null'
-    flat = _jobs.normalize_otc_job({'id': 'j', 'status': 'Failed', 'fail_reason': ' disk full '}, 'j')
+    flat = _otc.normalize_job({'id': 'j', 'status': 'Failed', 'fail_reason': ' disk full '}, 'j')
     assert (flat['state'], flat['message'], flat['messages']) == ('failed', 'disk full', ['disk full'])
-    assert _jobs.normalize_otc_job([{'job': {}}], 'k')['state'] == 'unknown', 'never crash on a wrong shape'
+    assert _otc.normalize_job([{'job': {}}], 'k')['state'] == 'unknown', 'never crash on a wrong shape'
 
 
 @pytest.mark.parametrize('normalize, label', [
-    (lambda w: _jobs.normalize_oracle_patch_job({'jobId': '1', 'lastStatus': 'PAUSED'}, '1', w), 'Oracle patch job 1'),
-    (lambda w: _jobs.normalize_oracle_precheck_job({'jobId': '1', 'status': 'PAUSED'}, '1', w), 'Oracle precheck job 1'),
-    (lambda w: _jobs.normalize_activity({'jobId': 1, 'status': 'PAUSED'}, w), 'Activity log job 1'),
-    (lambda w: _jobs.normalize_otc_job({'job': {'id': '1', 'status': 'PAUSED'}}, '1', w), 'OTC RDS job 1'),
-    (lambda w: _jobs.normalize_clc_execution({'execution_id': '1', 'status': 'PAUSED'}, w), 'CTL execution 1'),
-    (lambda w: _jobs.normalize_clc_queue({'status': 'PAUSED'}, '1', w), 'CTL queue item 1'),
-    (lambda w: _jobs.normalize_clc_execution({'execution_id': '2', 'status': 'COMPLETED', 'patches': [
+    (lambda w: _oracle.normalize_patch_job({'jobId': '1', 'lastStatus': 'PAUSED'}, '1', w), 'Oracle patch job 1'),
+    (lambda w: _oracle.normalize_precheck_job({'jobId': '1', 'status': 'PAUSED'}, '1', w), 'Oracle precheck job 1'),
+    (lambda w: _oracle.normalize_activity({'jobId': 1, 'status': 'PAUSED'}, w), 'Activity log job 1'),
+    (lambda w: _otc.normalize_job({'job': {'id': '1', 'status': 'PAUSED'}}, '1', w), 'OTC RDS job 1'),
+    (lambda w: _clc.normalize_execution({'execution_id': '1', 'status': 'PAUSED'}, w), 'CTL execution 1'),
+    (lambda w: _clc.normalize_queue({'status': 'PAUSED'}, '1', w), 'CTL queue item 1'),
+    (lambda w: _clc.normalize_execution({'execution_id': '2', 'status': 'COMPLETED', 'patches': [
         {'patch_begin_message': 'KB1', 'patch_end_message': 'done', 'status': 'PAUSED'}]}, w), 'CTL patch KB1'),
 ])
 def test_every_normalizer_reports_an_unknown_status_as_unknown_with_a_warning(normalize, label):
     warnings = []
-    job = normalize(warnings)
+    job = normalize(warnings.append)
     if label.startswith('CTL patch'):
         job = job['patches'][0]
     assert job['state'] == 'unknown'
@@ -222,18 +222,19 @@ def test_oracle_job_ids_and_parts():
     record = {'jobId': 'other', 'operationType': 'Patch', 'lastStatus': 'COMPLETED',
               'patchingResult': {'jobId': '11', 'patchingStatus': 'FAILED', 'startDate': 's', 'endDate': 'e',
                                  'progressMessages': ['one', 'two']}}
-    by_part = _jobs.normalize_oracle_patch_job([record], '11')
+    by_part = _oracle.normalize_patch_job([record], '11')
     assert (by_part['state'], by_part['operation'], by_part['message'], by_part['ended_at']) == ('failed', 'Patch', 'two', 'e')
-    single = _jobs.normalize_oracle_patch_job([record], '99')
-    assert single['state'] == 'succeeded', 'a one-record answer describes the job asked for'
-    patch = _jobs.normalize_oracle_patch_job({'jobId': 5, 'operationType': 'Patch', 'lastStatus': 'IN PROGRESS',
-                                              'patchingResult': {'progressMessages': 'only one'}}, '5')
+    assert _oracle.normalize_patch_job([record], '99') is None, 'a record that names other jobs is not the job asked for'
+    anonymous = _oracle.normalize_patch_job([{'operationType': 'Patch', 'lastStatus': 'COMPLETED'}], '99')
+    assert anonymous['state'] == 'succeeded', 'a lone record that names no job describes the job asked for'
+    patch = _oracle.normalize_patch_job({'jobId': 5, 'operationType': 'Patch', 'lastStatus': 'IN PROGRESS',
+                                         'patchingResult': {'progressMessages': 'only one'}}, '5')
     assert (patch['state'], patch['messages'], patch['message']) == ('running', ['only one'], 'only one')
 
 
 def test_seed_002_int_id_becomes_a_string():
     record = fixture('activity_002_job_5150771.json')
     assert isinstance(record['jobId'], int)
-    job = _jobs.normalize_activity(record)
+    job = _oracle.normalize_activity(record)
     assert job['id'] == '5150771' and job['status'] == 'SUCCEED' and job['terminal'] is True
     assert all(isinstance(m, str) for m in job['messages'])

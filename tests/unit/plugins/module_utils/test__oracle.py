@@ -12,6 +12,7 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import ProtocolError
 
 from ansible_collections.dbops.patching.plugins.module_utils import _http, _oracle
+from ansible_collections.dbops.patching.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call, FakeSession
 
 API = 'https://psm.example.com'
@@ -37,6 +38,11 @@ def oracle(calls, **params):
     return client, session
 
 
+def instance(calls, **params):
+    client, session = oracle(calls, **params)
+    return client.instance('MySQLCS', 'MyTestInstance'), session
+
+
 def record(job_id='4208393', status='COMPLETED', operation='Patch', patch_id='5.7.16-EE', rollback_id='234688', **extra):
     result_key = 'rollbackResult' if operation == 'Rollback' else 'patchingResult'
     value = {'patchId': patch_id, 'id': 234688, 'rollbackId': rollback_id, 'jobId': job_id, 'operationType': operation,
@@ -57,7 +63,7 @@ def test_argument_specs():
 def test_auth_sends_basic_and_the_tenant_header():
     auth = _oracle.OracleAuth('user', PASSWORD, DOMAIN)
     assert auth.headers() == {'X-ID-TENANT-NAME': DOMAIN}
-    assert auth.basic() == ('user', PASSWORD) and auth.secrets == (PASSWORD,)
+    assert auth.basic() == ('user', PASSWORD) and auth.secret_values() == (PASSWORD, 'user:' + PASSWORD)
     assert _oracle.OracleAuth(None, None, DOMAIN).basic() is None
     assert _oracle.OracleAuth(None, 'pw', DOMAIN).basic() == ('', 'pw')
 
@@ -82,9 +88,13 @@ def test_job_id_from_every_write_answer(text, headers, job_id):
 
 def test_paths_quote_every_part():
     client, dummy = oracle([], identity_domain='a/b')
-    assert client.instance_path('dbaas', 'my db', 'patches', 'x/y') == (
+    assert client.instance('dbaas', 'my db').path('patches', _http.segment('patch_id', 'x/y')) == (
         '/paas/api/v1.1/instancemgmt/a%2Fb/services/dbaas/instances/my%20db/patches/x%2Fy')
-    assert client.activity_path('job', 5) == '/paas/api/v1.1/activitylog/a%2Fb/job/5'
+    assert client.activity_path('job', '5') == '/paas/api/v1.1/activitylog/a%2Fb/job/5'
+    for bad in ('', ' ', '.', '..'):
+        with pytest.raises(ConfigurationError) as info:
+            client.instance('dbaas', bad)
+        assert str(info.value) == 'service_name must be a non-empty id, got %r.' % bad
 
 
 @pytest.mark.parametrize('body, listed', [
@@ -96,19 +106,19 @@ def test_paths_quote_every_part():
     (None, []),
 ])
 def test_patch_lists_in_every_shape(body, listed):
-    client, session = oracle([Call('GET', INSTANCE + '/patches/available', json_body=body, expect_headers=HEADERS,
+    inst, session = instance([Call('GET', INSTANCE + '/patches/available', json_body=body, expect_headers=HEADERS,
                                    expect_basic=('username', PASSWORD)),
                               Call('GET', INSTANCE + '/patches/applied', json_body=body)])
-    assert client.available_patches('MySQLCS', 'MyTestInstance') == listed
-    assert client.applied_patches('MySQLCS', 'MyTestInstance') == listed
+    assert [e['raw'] for e in inst.available()] == listed
+    assert [e['raw'] for e in inst.entries()] == listed
     session.assert_done()
 
 
 def test_seed_001_patch_job_answered_202_with_an_array():
     payload = fixture('oracle_001_rollback_job_4208393.json')
-    client, session = oracle([Call('GET', INSTANCE + '/patches/applied/job/4208393', status=202, json_body=payload,
+    inst, session = instance([Call('GET', INSTANCE + '/patches/applied/job/4208393', status=202, json_body=payload,
                                    headers={'Retry-After': '15'}, expect_headers=HEADERS)])
-    job, retry_after = client.patch_job('MySQLCS', 'MyTestInstance', '4208393')
+    job, retry_after = inst.patch_job('4208393')
     assert (job['id'], job['state'], job['operation'], job['terminal'], job['ended_at']) == ('4208393', 'running', 'Rollback', False, None)
     assert retry_after == 15.0
     session.assert_done()
@@ -119,9 +129,12 @@ def test_seed_001_patch_job_answered_202_with_an_array():
     Call('GET', INSTANCE + '/patches/applied/job/1', json_body=[]),
     Call('GET', INSTANCE + '/patches/applied/job/1', status=204),
 ])
-def test_a_missing_patch_job_is_none(call):
-    client, dummy = oracle([call])
-    assert client.patch_job('MySQLCS', 'MyTestInstance', '1') == (None, None)
+def test_a_missing_patch_job_is_not_found(call):
+    calls = [call] + ([Call('GET', INSTANCE + '/patches/applied', json_body=[])] if call.status == 404 else [])
+    inst, session = instance(calls)
+    with pytest.raises(_http.NotFoundError):
+        inst.patch_job('1')
+    session.assert_done()
 
 
 def test_precheck_job_and_missing_precheck():
@@ -129,12 +142,15 @@ def test_precheck_job_and_missing_precheck():
         Call('GET', INSTANCE + '/patches/checks/job/7', json_body={'jobId': '7', 'status': 'DIDNT_PASS_PRECHECK',
                                                                    'preCheckMessages': [{'message': 'disk full'}]}),
         Call('GET', INSTANCE + '/patches/checks/job/8', status=404, text=''),
+        Call('GET', INSTANCE + '/patches/applied', json_body=[]),
         Call('GET', INSTANCE + '/patches/checks/job/9', json_body=[]),
     ])
-    job, retry_after = client.precheck_job('MySQLCS', 'MyTestInstance', '7')
+    inst = client.instance('MySQLCS', 'MyTestInstance')
+    job, retry_after = inst.precheck_job('7')
     assert (job['state'], job['message'], retry_after) == ('failed', 'disk full', None)
-    assert client.precheck_job('MySQLCS', 'MyTestInstance', '8') == (None, None)
-    assert client.precheck_job('MySQLCS', 'MyTestInstance', '9') == (None, None)
+    for job_id in ('8', '9'):
+        with pytest.raises(_http.NotFoundError):
+            inst.precheck_job(job_id)
     session.assert_done()
 
 
@@ -150,29 +166,30 @@ def test_writes_send_the_documented_bodies():
         Call('PUT', INSTANCE + '/patches/234688/rollback', status=202, json_body={'jobId': '15'},
              expect_json={'additionalNote': 'back', 'switchOver': True}),
     ])
-    assert client.precheck('MySQLCS', 'MyTestInstance', '5.7.16-EE') == ('11', 60.0)
-    assert client.apply('MySQLCS', 'MyTestInstance', '5.7.16-EE', note='n', force_apply=True, switch_over=False) == ('12', None)
-    assert client.apply('MySQLCS', 'MyTestInstance', '5.7.16-EE') == ('13', None)
-    assert client.rollback('MySQLCS', 'MyTestInstance', '234688') == ('14', 60.0)
+    inst = client.instance('MySQLCS', 'MyTestInstance')
+    assert inst.precheck('5.7.16-EE') == ('11', 60.0)
+    assert inst.apply('5.7.16-EE', note='n', force_apply=True, switch_over=False) == ('12', None)
+    assert inst.apply('5.7.16-EE') == ('13', None)
+    assert inst.rollback('234688') == ('14', 60.0)
     assert session.seen[3]['data'] == '{}', 'Oracle requires a JSON body on rollback, even an empty one'
-    assert client.rollback('MySQLCS', 'MyTestInstance', '234688', note='back', switch_over=True) == ('15', None)
+    assert inst.rollback('234688', note='back', switch_over=True) == ('15', None)
     session.assert_done()
 
 
 def test_an_apply_whose_answer_is_lost_is_sent_once():
     reset = requests.exceptions.ConnectionError(ProtocolError('Connection aborted.', ConnectionResetError(104, 'reset')))
-    client, session = oracle([Call('PUT', INSTANCE + '/patches/5.7.16-EE', raises=reset)])
+    inst, session = instance([Call('PUT', INSTANCE + '/patches/5.7.16-EE', raises=reset)])
     with pytest.raises(_http.WriteOutcomeUnknown) as info:
-        client.apply('MySQLCS', 'MyTestInstance', '5.7.16-EE')
+        inst.apply('5.7.16-EE')
     assert len(session.writes()) == 1
     assert PASSWORD not in str(info.value)
 
 
 def test_an_error_echoing_the_password_is_redacted():
-    client, dummy = oracle([Call('GET', INSTANCE + '/patches/applied', status=401,
+    inst, dummy = instance([Call('GET', INSTANCE + '/patches/applied', status=401,
                                  text='<html><body>Bad credentials username/%s</body></html>' % PASSWORD)])
     with pytest.raises(_http.AuthError) as info:
-        client.applied_patches('MySQLCS', 'MyTestInstance')
+        inst.entries()
     assert PASSWORD not in str(info.value) and 'HTTP 401' in str(info.value)
 
 
@@ -186,21 +203,22 @@ def test_seed_002_activity_job_and_filter():
     ])
     job, retry_after = client.activity_job('5150771')
     assert (job['id'], job['state'], len(job['messages']), retry_after) == ('5150771', 'succeeded', 17, None)
-    assert client.activity_job('1') == (None, None)
-    assert client.activity_job('2') == (None, None)
+    for job_id in ('1', '2'):
+        with pytest.raises(_http.NotFoundError):
+            client.activity_job(job_id)
     assert [j['id'] for j in client.activity_filter({'serviceName': 'x'})] == ['5150771']
     session.assert_done()
 
 
 def test_patch_entries():
     warnings = []
-    entry = _oracle.patch_entry(record(status='IN PROGRESS', currentPatchLevel='5.7.16', inProgress=False), warnings)
+    entry = _oracle.patch_entry(record(status='IN PROGRESS', currentPatchLevel='5.7.16', inProgress=False), warnings.append)
     assert entry['state'] == 'running' and entry['in_progress'] is True, 'a running status counts even without inProgress'
     assert (entry['patch_id'], entry['rollback_id'], entry['job_id'], entry['current_patch_level']) == (
         '5.7.16-EE', '234688', '4208393', '5.7.16')
     no_rollback_id = _oracle.patch_entry(record(rollback_id=''))
     assert no_rollback_id['rollback_id'] == '234688', 'falls back to the record id'
-    odd = _oracle.patch_entry({'patchId': 'p', 'lastStatus': 'PAUSED'}, warnings)
+    odd = _oracle.patch_entry({'patchId': 'p', 'lastStatus': 'PAUSED'}, warnings.append)
     assert (odd['state'], odd['job_id']) == ('unknown', None)
     assert warnings and 'PAUSED' in warnings[0]
     available = _oracle.available_entry({'id': 'p9', 'status': 'Available'})
@@ -229,8 +247,8 @@ def test_latest_record_level_running_and_applied():
 
 
 def test_read_entries_lookup_and_description():
-    client, dummy = oracle([Call('GET', INSTANCE + '/patches/applied', json_body=[record(), 'junk'])])
-    entries = _oracle.read_entries(client, 'MySQLCS', 'MyTestInstance')
+    inst, dummy = instance([Call('GET', INSTANCE + '/patches/applied', json_body=[record(), 'junk'])])
+    entries = inst.entries()
     assert len(entries) == 1
     assert _oracle.entry_for_rollback_id(entries, ' 234688 ') is entries[0]
     assert _oracle.entry_for_rollback_id(entries, '1') is None

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from ansible_collections.dbops.patching.plugins.module_utils import _http, _otc
-from ansible_collections.dbops.patching.plugins.module_utils._module import ModuleFailure
+from ansible_collections.dbops.patching.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call, FakeSession
 
 PASSWORD = 'otc-s3cr3t'
@@ -17,6 +17,7 @@ TOKEN = 'MIIToken-abc'
 IAM = 'https://iam.eu-de.otc.t-systems.com/v3/auth/tokens'
 RDS = 'https://rds.eu-de.otc.t-systems.com'
 PROJECT = '0123456789abcdef'
+SEED_JOB_ID = '31b8ae23-c687-4d80-b7b4-42a66c9bb886'
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'simulator', 'fixtures')
 
 
@@ -104,10 +105,10 @@ def test_the_first_directory_holding_the_entry_wins(tmp_path):
 
 def test_an_empty_clouds_yaml_and_a_missing_entry_fail_clearly(tmp_path):
     (tmp_path / 'clouds.yaml').write_text('')
-    with pytest.raises(ModuleFailure) as info:
+    with pytest.raises(ConfigurationError) as info:
         _otc.load_cloud('prod', search_dirs=[str(tmp_path)])
     assert str(info.value) == 'cloud=prod: no such entry in clouds.yaml (searched %s).' % (tmp_path / 'clouds.yaml')
-    with pytest.raises(ModuleFailure) as info:
+    with pytest.raises(ConfigurationError) as info:
         _otc.load_cloud('prod', search_dirs=['/nonexistent/a', '/nonexistent/b'])
     assert 'searched /nonexistent/a, /nonexistent/b' in str(info.value)
 
@@ -127,10 +128,10 @@ def test_password_login_and_rds_job(given, scope, user):
         payload = json.load(handle)
     client, session = otc([
         login_call(expect_json=password_body(scope, user), expect_headers={'Content-Type': 'application/json'}),
-        Call('GET', RDS + '/v3/%s/jobs' % PROJECT, json_body=payload, expect_params={'id': 'j1'},
+        Call('GET', RDS + '/v3/%s/jobs' % PROJECT, json_body=payload, expect_params={'id': SEED_JOB_ID},
              expect_headers={'X-Auth-Token': TOKEN}, headers={'Retry-After': '5'}),
     ], username='alice', password=PASSWORD, **given)
-    job, retry_after = client.rds_job('j1')
+    job, retry_after = client.rds_job(SEED_JOB_ID)
     assert (job['state'], job['progress'], retry_after) == ('running', 60, 5.0)
     assert 'X-Auth-Token' not in session.seen[0]['headers'], 'the login itself carries no token'
     session.assert_done()
@@ -166,10 +167,10 @@ def test_a_given_token_that_expired_cannot_be_renewed():
 
 
 def test_credentials_and_project_are_required():
-    with pytest.raises(ModuleFailure) as info:
+    with pytest.raises(ConfigurationError) as info:
         otc([])[0].rds_job('j')
     assert str(info.value).startswith('OTC needs either auth_token, or username and password')
-    with pytest.raises(ModuleFailure) as info:
+    with pytest.raises(ConfigurationError) as info:
         otc([], auth_token=TOKEN)[0].rds_job('j')
     assert str(info.value).startswith('OTC needs project_id')
 
@@ -205,9 +206,27 @@ def test_the_login_token_is_redacted_from_later_errors():
     Call('GET', RDS + '/v3/%s/jobs' % PROJECT, json_body={}),
     Call('GET', RDS + '/v3/%s/jobs' % PROJECT, json_body=[{'job': {}}]),
 ])
-def test_a_job_not_there_yet_is_none(call):
+def test_a_job_not_there_yet_is_not_found(call):
     client, dummy = otc([call], auth_token=TOKEN, project_id=PROJECT)
-    assert client.rds_job('j') == (None, None)
+    with pytest.raises(_http.NotFoundError):
+        client.rds_job('j')
+
+
+def test_an_answer_for_another_job_is_a_bad_response():
+    client, dummy = otc([Call('GET', RDS + '/v3/%s/jobs' % PROJECT, json_body={'job': {'id': 'other', 'status': 'Running'}})],
+                        auth_token=TOKEN, project_id=PROJECT)
+    with pytest.raises(_http.BadResponseError):
+        client.rds_job('j')
+
+
+def test_the_project_id_is_a_path_segment():
+    client, dummy = otc([], auth_token=TOKEN, project_id='..')
+    with pytest.raises(ConfigurationError) as info:
+        client.rds_job('j')
+    assert str(info.value) == "project_id must be a non-empty id, got '..'."
+    client, session = otc([Call('GET', RDS + '/v3/a%2Fb/jobs', json_body={'job': {'id': 'j', 'status': 'Running'}})],
+                          auth_token=TOKEN, project_id='a/b')
+    assert client.rds_job('j')[0]['state'] == 'running'
 
 
 def test_other_api_errors_are_raised():

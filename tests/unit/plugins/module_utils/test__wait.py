@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from ansible_collections.dbops.patching.plugins.module_utils import _wait
+from ansible_collections.dbops.patching.plugins.module_utils._errors import AuthError, BadResponseError, HttpStatusError
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import make_job
 from ansible_collections.dbops.patching.tests.unit.utils.harness import FakeClock
 
@@ -48,13 +49,13 @@ def test_adaptive_interval_grows_to_the_cap():
 def test_timeout_returns_the_last_state():
     clock = FakeClock(0)
     cloud = Cloud(clock, {'a': 10000})
-    p = poller(cloud, clock, timeout=60, interval=20)
+    p = poller(cloud, clock, timeout=60, interval=20, what='patch job')
     result = p.run(['a'])
     assert result.timed_out and result.pending() == ['a']
     assert result.jobs['a']['status'] == 'RUNNING'
     assert result.elapsed == 60
     with pytest.raises(_wait.WaitTimeout) as info:
-        _wait.wait_for(p, ['a'], what='patch job', resume='run job_info')
+        _wait.wait_for(p, ['a'], resume='run job_info')
     assert str(info.value).startswith('Timed out after 60 seconds (wait_timeout=60) waiting for patch job a (running: RUNNING).')
     assert str(info.value).endswith('run job_info.')
     assert info.value.jobs['a']['status'] == 'RUNNING'
@@ -201,7 +202,73 @@ def test_a_deadline_between_polls_is_not_overslept():
     clock = FakeClock(0)
     cloud = Cloud(clock, {'a': 1000})
     poller(cloud, clock, timeout=25, interval=10).run(['a'])
-    assert clock.sleeps == [10.0, 10.0, 5.0] and cloud.fetches == {'a': 3}
+    assert clock.sleeps == [10.0, 10.0, 5.0] and cloud.fetches == {'a': 4}, 'one more read at the deadline itself'
+
+
+def test_a_job_that_ends_between_the_last_poll_and_the_deadline_is_not_a_timeout():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 23})
+    result = poller(cloud, clock, timeout=25, interval=10).run(['a'])
+    assert not result.timed_out and result.jobs['a']['state'] == 'succeeded' and clock.now == 25
+
+
+class Flaky(Cloud):
+    """A cloud whose reads fail for a passing reason (a gateway error, a cut body) every other time."""
+
+    def __init__(self, clock, ends, errors):
+        super(Flaky, self).__init__(clock, ends)
+        self.errors = list(errors)
+
+    def fetch(self, key):
+        if self.errors:
+            error = self.errors.pop(0)
+            if error is not None:
+                raise error
+        return super(Flaky, self).fetch(key)
+
+
+def test_passing_read_failures_keep_the_last_state_until_the_deadline():
+    clock = FakeClock(0)
+    errors = [None, HttpStatusError('GET /j: HTTP 503', status=503), BadResponseError('GET /j: not JSON'),
+              HttpStatusError('GET /j: HTTP 502', status=502, retry_after=7.0), None]
+    cloud = Flaky(clock, {'a': 35}, errors)
+    result = poller(cloud, clock, timeout=100, interval=10).run(['a'])
+    assert not result.timed_out and result.jobs['a']['state'] == 'succeeded'
+    assert clock.sleeps == [10.0] * 4 and sum(cloud.fetches.values()) == 2, 'three failed reads cost no extra poll'
+
+
+def test_a_read_failing_at_the_deadline_reports_the_timeout_with_the_last_state_and_the_error():
+    clock = FakeClock(0)
+    cloud = Flaky(clock, {'a': 1000}, [None] + [HttpStatusError('GET /j: HTTP 504', status=504)] * 10)
+    p = poller(cloud, clock, timeout=30, interval=10)
+    with pytest.raises(_wait.WaitTimeout) as info:
+        _wait.wait_for(p, ['a'])
+    assert info.value.jobs['a']['state'] == 'running'
+    assert str(info.value).endswith('Last failed read: GET /j: HTTP 504.')
+
+
+def test_a_lasting_read_failure_is_raised():
+    clock = FakeClock(0)
+    cloud = Flaky(clock, {'a': 1000}, [None, AuthError('GET /j: HTTP 403', status=403)])
+    with pytest.raises(AuthError):
+        poller(cloud, clock, timeout=30, interval=10).run(['a'])
+
+
+def test_the_deadline_is_lent_to_the_clients_for_the_length_of_the_run():
+    clock = FakeClock(0)
+    seen = []
+
+    class Client(object):
+        deadline = None
+
+    client = Client()
+
+    def fetch(key):
+        seen.append(client.deadline)
+        return make_job(key, 'DONE', 'succeeded'), None
+
+    _wait.Poller(fetch, timeout=40, clock=clock.monotonic, sleep=clock.sleep, bound=[client]).run(['a'])
+    assert seen == [40] and client.deadline is None
 
 
 def test_defaults_use_the_real_clock_without_sleeping_for_terminal_jobs():

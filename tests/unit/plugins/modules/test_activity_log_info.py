@@ -107,7 +107,8 @@ def test_missing_jobs_are_data_without_wait(runner):
 def test_missing_job_with_wait_fails_after_the_grace(runner):
     calls = [job_call('404', {'message': 'not found'}, status=404) for dummy in range(4)]
     result = runner.failure(activity_log_info.main, dict(CONNECTION, job_id='404', wait=True, poll_interval=10), calls)
-    assert result['msg'] == 'Activity-log job 404 does not exist (still not found 30 seconds after the wait started).'
+    assert result['msg'].startswith('Activity-log job 404 does not exist (still not found 30 seconds after the wait started): ')
+    assert result['msg'].endswith('HTTP 404: not found')
 
 
 def test_wait_follows_many_jobs(runner):

@@ -3,6 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import pytest
+
 from ansible_collections.dbops.patching.plugins.modules import job_info
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call
 
@@ -37,6 +39,7 @@ def test_reads_one_patch_job_answered_202_with_an_array(runner):
 def test_missing_job_is_data_without_wait(runner):
     result = runner.success(job_info.main, dict(ARGS, job_id='1'), [
         Call('GET', BASE + '/patches/applied/job/1', status=404, text='<html>Not Found</html>'),
+        Call('GET', BASE + '/patches/applied', json_body=[]),
     ])
     assert result['exists'] is False
     assert result['job'] is None
@@ -77,6 +80,7 @@ def test_many_jobs_in_the_given_order_with_a_summary(runner):
     result = runner.success(job_info.main, dict(ARGS, job_ids=['2', '1']), [
         Call('GET', BASE + '/patches/applied/job/2', status=202, json_body=record('2', 'FAILED', False)),
         Call('GET', BASE + '/patches/applied/job/1', status=404),
+        Call('GET', BASE + '/patches/applied', json_body=[]),
     ], any_order=True)
     assert [j and j['id'] for j in result['jobs']] == ['2', None]
     assert result['missing'] == ['1']
@@ -93,7 +97,41 @@ def test_unknown_status_warns(runner):
 
 def test_bad_poll_interval_names_the_option(runner):
     result = runner.failure(job_info.main, dict(ARGS, job_id='9', poll_interval=0), [])
-    assert result['msg'] == 'poll_interval must be greater than 0, got 0.0.'
+    assert result['msg'] == 'poll_interval must be between 1 and 3600 seconds, got 0.0.'
+
+
+@pytest.mark.parametrize('args, message', [
+    (dict(poll_interval=float('nan')), 'poll_interval must be a finite number of seconds, got nan.'),
+    (dict(poll_interval=1e-6), 'poll_interval must be between 1 and 3600 seconds, got 1e-06.'),
+    (dict(request_timeout=float('inf')), 'request_timeout must be a finite number of seconds, got inf.'),
+    (dict(request_timeout=float('nan')), 'request_timeout must be a finite number of seconds, got nan.'),
+    (dict(wait_timeout=-1), 'wait_timeout must be between 0 and 604800 seconds, got -1.'),
+    (dict(job_id='..'), "job_id must be a non-empty id, got '..'."),
+    (dict(job_id='.'), "job_id must be a non-empty id, got '.'."),
+    (dict(service_name='..'), "service_name must be a non-empty id, got '..'."),
+    (dict(api_url='ftp://psm.example.com'), "api_url must be an absolute http:// or https:// URL, got 'ftp://psm.example.com'."),
+    (dict(api_url='psm.example.com'), "api_url must be an absolute http:// or https:// URL, got 'psm.example.com'."),
+    (dict(ca_path='/nonexistent/ca.pem'), 'ca_path /nonexistent/ca.pem: no such file or directory.'),
+])
+def test_bad_input_is_refused_before_any_request_naming_the_option(runner, args, message):
+    result = runner.failure(job_info.main, dict(dict(ARGS, job_id='9'), **args), [])
+    assert result['msg'] == message
+    assert 'Traceback' not in repr(result)
+
+
+def test_a_missing_service_instance_is_not_a_missing_job(runner):
+    result = runner.failure(job_info.main, dict(ARGS, job_id='1'), [
+        Call('GET', BASE + '/patches/applied/job/1', status=404, json_body={'message': 'Service instance [MyTestInstance] was not found.'}),
+        Call('GET', BASE + '/patches/applied', status=404, json_body={'message': 'Service instance [MyTestInstance] was not found.'}),
+    ])
+    assert result['msg'].startswith('Service instance MyTestInstance (MySQLCS) does not exist: ')
+
+
+def test_an_answer_for_another_job_is_not_taken_for_the_job_asked(runner):
+    result = runner.success(job_info.main, dict(ARGS, job_id='7'), [
+        Call('GET', BASE + '/patches/applied/job/7', status=202, json_body=record('8', 'COMPLETED', False)),
+    ])
+    assert result['exists'] is False and result['job'] is None
 
 
 def test_auth_error_never_shows_the_password(runner):

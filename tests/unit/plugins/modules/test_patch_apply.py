@@ -99,6 +99,7 @@ def test_precheck_must_pass_before_the_apply(runner):
     result = runner.failure(patch_apply.main, dict(APPLY_ARGS, precheck=True), [
         Call('GET', APPLIED, json_body=[]),
         Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+        Call('GET', BASE + '/patches/checks', json_body=[]),
         Call('PUT', check_url, status=202, json_body={'message': 'submitted', 'jobId': '77'}, headers={'Location': check_job}),
         Call('GET', check_job, status=202, json_body={'jobId': '77', 'status': 'IN_PROGRESS', 'inProgress': True}),
         Call('GET', check_job, status=202, json_body={'jobId': '77', 'status': 'DIDNT_PASS_PRECHECK', 'inProgress': False,
@@ -116,6 +117,7 @@ def test_precheck_passes_then_apply_with_flags(runner):
     result = runner.success(patch_apply.main, dict(APPLY_ARGS, precheck=True, force_apply=False, switch_over=True, wait=False), [
         Call('GET', APPLIED, json_body=[]),
         Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+        Call('GET', BASE + '/patches/checks', json_body=[]),
         Call('PUT', check_url, status=202, json_body={'message': 'submitted', 'jobId': '77'}),
         Call('GET', check_job, status=202, json_body={'jobId': '77', 'status': 'PASSED_PRECHECK', 'inProgress': False}),
         Call('PUT', APPLY_URL, status=202, json_body=write_answer('5000'), expect_json={'forceApply': False, 'switchOver': True}),
@@ -172,16 +174,29 @@ def test_lost_answer_is_recovered_from_the_applied_list_and_never_resent(runner)
     assert len(runner.session.writes()) == 1
 
 
-def test_lost_answer_without_effect_fails_and_is_not_resent(runner):
-    result = runner.failure(patch_apply.main, APPLY_ARGS, [
+def test_lost_answer_without_effect_is_sent_again_once_the_state_proves_nothing_started(runner):
+    result = runner.success(patch_apply.main, APPLY_ARGS, [
         Call('GET', APPLIED, json_body=[]),
         Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
         Call('PUT', APPLY_URL, raises=requests.exceptions.ReadTimeout('read timed out')),
         Call('GET', APPLIED, json_body=[]),
+        Call('PUT', APPLY_URL, status=202, json_body=write_answer('5000')),
+        Call('GET', JOB_URL, status=202, json_body=job('COMPLETED', False)),
     ])
-    assert 'was not sent again' in result['msg']
+    assert result['changed'] is True and result['job_id'] == '5000'
+    assert len(runner.session.writes()) == 2
+
+
+def test_a_write_that_never_shows_in_the_state_gives_up_after_the_bound(runner):
+    calls = [Call('GET', APPLIED, json_body=[]), Call('GET', AVAILABLE, json_body=available(PATCH_ID))]
+    for dummy in range(4):
+        calls += [Call('PUT', APPLY_URL, status=503, json_body={'message': 'busy'}, headers={'Retry-After': '7'}),
+                  Call('GET', APPLIED, json_body=[])]
+    result = runner.failure(patch_apply.main, APPLY_ARGS, calls)
+    assert result['changed'] is False and result['job_id'] is None
+    assert 'After 4 attempts the cloud still shows that the apply of patch 5.7.16-EE to MyTestInstance did not start' in result['msg']
     assert result['msg'].startswith('PUT /paas/api/v1.1/instancemgmt/ExampleIdentityDomain/services/MySQLCS/instances/MyTestInstance/patches/5.7.16-EE:')
-    assert len(runner.session.writes()) == 1
+    assert runner.clock.sleeps == [7, 7, 7], 'each re-send waits for the Retry-After of the throttled answer'
 
 
 def test_conflict_names_the_running_operation(runner):
@@ -209,6 +224,7 @@ def test_precheck_timeout_says_how_to_resume_it(runner):
     check_url = BASE + '/patches/checks/' + PATCH_ID
     check_job = BASE + '/patches/checks/job/77'
     calls = [Call('GET', APPLIED, json_body=[]), Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+             Call('GET', BASE + '/patches/checks', json_body=[]),
              Call('PUT', check_url, status=202, json_body={'message': 'submitted', 'jobId': '77'})]
     calls += [Call('GET', check_job, status=202, json_body={'jobId': '77', 'status': 'IN_PROGRESS'}) for dummy in range(2)]
     result = runner.failure(patch_apply.main, dict(APPLY_ARGS, precheck=True, wait_timeout=10, poll_interval=10), calls)

@@ -98,4 +98,4 @@ def test_errors_name_the_call_and_hide_the_password(runner):
 
 def test_an_empty_service_name_is_refused_before_any_request(runner):
     result = runner.failure(patch_info.main, dict(ARGS, service_name='  '), [])
-    assert result['msg'] == 'service_name must not be empty.'
+    assert result['msg'] == "service_name must be a non-empty id, got '  '."

@@ -3,6 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import pytest
 import requests
 
 from ansible_collections.dbops.patching.plugins.modules import patch_rollback
@@ -117,14 +118,47 @@ def test_lost_answer_never_leads_to_a_second_rollback(runner):
     assert len(runner.session.writes()) == 1
 
 
-def test_lost_answer_without_trace_fails_without_resending(runner):
-    result = runner.failure(patch_rollback.main, dict(ARGS, patch_id=PATCH_ID), [
+def test_lost_answer_without_trace_is_sent_again_after_the_state_proves_nothing_started(runner):
+    result = runner.success(patch_rollback.main, dict(ARGS, patch_id=PATCH_ID), [
         Call('GET', APPLIED, json_body=[applied_record()]),
         Call('PUT', ROLLBACK_URL, raises=requests.exceptions.ReadTimeout('read timed out')),
         Call('GET', APPLIED, json_body=[applied_record()]),
+        Call('PUT', ROLLBACK_URL, status=202, json_body=write_answer('4208393')),
+        Call('GET', JOB_URL, status=202, json_body=rolling('COMPLETED_ROLLBACK', False)),
     ])
-    assert 'was not sent again' in result['msg']
+    assert result['changed'] is True and result['job_id'] == '4208393'
+    assert len(runner.session.writes()) == 2
+
+
+@pytest.mark.parametrize('answer', [
+    dict(status=502, text='<html>Bad Gateway</html>'),
+    dict(status=504, text='<html>Gateway Timeout</html>'),
+    dict(status=500, json_body={'message': 'internal'}),
+    dict(status=202, text='<html>accepted</html>'),
+    dict(raises=requests.exceptions.ChunkedEncodingError('Connection broken: IncompleteRead(12 bytes read)')),
+    dict(raises=requests.exceptions.ContentDecodingError('Received response with content-encoding: gzip, but failed to decode it.')),
+], ids=['502', '504', '500', 'html-202', 'cut-body', 'bad-gzip'])
+def test_a_rollback_the_cloud_took_despite_a_lost_answer_is_followed_never_resent(runner, answer):
+    result = runner.success(patch_rollback.main, dict(ARGS, patch_id=PATCH_ID), [
+        Call('GET', APPLIED, json_body=[applied_record()]),
+        Call('PUT', ROLLBACK_URL, **answer),
+        Call('GET', APPLIED, json_body=rolling()),
+        Call('GET', JOB_URL, status=202, json_body=rolling('COMPLETED_ROLLBACK', False)),
+    ])
+    assert result['changed'] is True and result['job_id'] == '4208393'
+    assert result['job']['state'] == 'succeeded'
     assert len(runner.session.writes()) == 1
+    assert any('was not sent again' in w for w in result['warnings'])
+
+
+def test_a_failed_read_after_the_accepted_rollback_keeps_changed_and_the_job_id(runner):
+    result = runner.failure(patch_rollback.main, dict(ARGS, patch_id=PATCH_ID, wait_timeout=60, poll_interval=10), [
+        Call('GET', APPLIED, json_body=[applied_record()]),
+        Call('PUT', ROLLBACK_URL, status=202, json_body=write_answer('4208393')),
+        Call('GET', JOB_URL, status=403, text='<html>Forbidden</html>'),
+    ])
+    assert result['changed'] is True and result['job_id'] == '4208393' and result['rollback_id'] == ROLLBACK_ID
+    assert 'HTTP 403' in result['msg']
 
 
 def test_rollback_job_failure_fails_the_module(runner):
@@ -137,10 +171,13 @@ def test_rollback_job_failure_fails_the_module(runner):
     assert result['changed'] is True
 
 
-def test_503_on_the_rollback_put_is_not_retried(runner):
-    result = runner.failure(patch_rollback.main, dict(ARGS, patch_id=PATCH_ID), [
+def test_503_on_the_rollback_put_is_sent_again_after_its_retry_after_when_nothing_started(runner):
+    result = runner.success(patch_rollback.main, dict(ARGS, patch_id=PATCH_ID), [
         Call('GET', APPLIED, json_body=[applied_record()]),
-        Call('PUT', ROLLBACK_URL, status=503, headers={'Retry-After': '1'}, text='busy'),
+        Call('PUT', ROLLBACK_URL, status=503, headers={'Retry-After': '3'}, text='busy'),
+        Call('GET', APPLIED, json_body=[applied_record()]),
+        Call('PUT', ROLLBACK_URL, status=202, json_body=write_answer('4208393')),
+        Call('GET', JOB_URL, status=202, json_body=rolling('COMPLETED_ROLLBACK', False)),
     ])
-    assert 'HTTP 503' in result['msg']
-    assert len(runner.session.writes()) == 1
+    assert result['changed'] is True and len(runner.session.writes()) == 2
+    assert runner.clock.sleeps[0] == 3

@@ -4,6 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import json
+import re
 import os
 import threading
 
@@ -130,7 +131,8 @@ def test_fresh_job_is_tolerated_while_waiting(runner):
 def test_a_job_that_never_appears_fails_after_the_grace(runner):
     calls = [login()] + [Call('GET', RDS, status=400, json_body={'error_code': 'DBS.200543', 'error_msg': 'gone'}) for dummy in range(4)]
     result = runner.failure(rds_job_info.main, dict(ARGS, job_id='j1', wait=True, poll_interval=10), calls)
-    assert result['msg'] == 'RDS job j1 does not exist (still not found 30 seconds after the wait started).'
+    assert result['msg'] == ('RDS job j1 does not exist (still not found 30 seconds after the wait started): '
+                             'GET /v3/%s/jobs: HTTP 400: DBS.200543: gone' % PROJECT)
 
 
 def test_other_errors_are_not_swallowed(runner):
@@ -186,9 +188,14 @@ def test_login_without_token_header(runner):
     assert 'without an X-Subject-Token header' in result['msg']
 
 
-def seed_page_example(number):
+SEED_JOB_ID = '31b8ae23-c687-4d80-b7b4-42a66c9bb886'
+
+
+def seed_page_example(number, job_id=None):
+    """The page's example, byte for byte; with ``job_id``, that id in place of the page's own."""
     with open(SEED_004 % number, encoding='utf-8') as handle:
-        return handle.read()
+        text = handle.read()
+    return re.sub(r'("id":\s*")[^"]*', lambda m: m.group(1) + job_id, text, count=1) if job_id else text
 
 
 # The six examples of the seed page, served byte for byte: leading spaces in names, a key
@@ -212,20 +219,22 @@ SEED_EXPECTED = {
 @pytest.mark.parametrize('number', sorted(SEED_EXPECTED))
 def test_every_example_of_the_seed_page(runner, number):
     text = seed_page_example(number)
-    result = runner.success(rds_job_info.main, dict(ARGS, job_id='seed-004-%d' % number), [
-        login(), Call('GET', RDS, text=text, expect_params={'id': 'seed-004-%d' % number}, expect_headers={'X-Auth-Token': 'tok-1'}),
+    result = runner.success(rds_job_info.main, dict(ARGS, job_id=SEED_JOB_ID), [
+        login(), Call('GET', RDS, text=text, expect_params={'id': SEED_JOB_ID}, expect_headers={'X-Auth-Token': 'tok-1'}),
     ])
     job = result['job']
     assert dict((key, job[key]) for key in SEED_EXPECTED[number]) == SEED_EXPECTED[number]
     assert job['started_at'] == '2018-08-06T10:41:14+0000' and job['ended_at'] is None and job['with_warnings'] is False
     assert job['raw'] == json.loads(text), 'raw is the document untouched, quirks and all'
     assert result['warnings'] == [] and result['exists'] is True
+    assert job['id'] == SEED_JOB_ID, 'the stray spaces of examples 5 and 6 do not make it another job'
 
 
 def test_seed_page_entities_are_kept_with_stripped_keys(runner):
-    calls = [login()] + [Call('GET', RDS, text=seed_page_example(n)) for n in (1, 2, 3, 4, 6)]
+    calls = [login()] + [Call('GET', RDS, text=seed_page_example(n, 'seed-004-%d' % n), expect_params={'id': 'seed-004-%d' % n})
+                         for n in (1, 2, 3, 4, 6)]
     ids = ['seed-004-%d' % n for n in (1, 2, 3, 4, 6)]
-    result = runner.success(rds_job_info.main, dict(ARGS, job_ids=ids), calls)
+    result = runner.success(rds_job_info.main, dict(ARGS, job_ids=ids), calls, any_order=True)
     first, replica, eip, restart, failed = result['jobs']
     assert first['entities']['resource_id'] == ['a48e43ff268f4c0e879652d65e63d0fbin01.vm', 'a48e43ff268f4c0e879652d65e63d0fbin01.volume']
     assert replica['entities']['resource_ids'][0] == '288caaa9d05f4ec1a1f58de2e0945685in01.vm'
@@ -306,6 +315,7 @@ def test_timeout_before_the_job_ever_appears_reports_it_missing(runner):
     result = runner.failure(rds_job_info.main, dict(ARGS, job_ids=['j1', 'fresh'], wait=True, wait_timeout=10, poll_interval=5), calls,
                             any_order=True)
     assert result['msg'].startswith('Timed out after 10 seconds (wait_timeout=10) waiting for RDS jobs j1 (running: Running), fresh ')
-    assert result['msg'].endswith(' Not shown by the API yet: fresh.')
+    assert result['msg'].endswith(' Not shown by the API yet (unknown so far): fresh (GET /v3/%s/jobs: HTTP 400: '
+                                  'DBS.200543: The job does not exist.).' % PROJECT)
     assert result['exists'] is False and result['missing'] == ['fresh'] and result['jobs'][1] is None
     assert result['jobs'][0]['state'] == 'running' and result['summary']['total'] == 1

@@ -3,6 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import json
+import time
+
+import pytest
 import requests
 
 from ansible_collections.dbops.patching.plugins.modules import server_patch, server_patch_info
@@ -124,7 +128,12 @@ def test_os_and_package_id_exclude_each_other(runner):
     failed = runner.failure(server_patch.main, dict(ARGS, server_ids=['S1']), [])
     assert 'one of the following is required' in failed['msg']
     failed = runner.failure(server_patch.main, dict(ARGS, server_ids=[], os='linux'), [])
-    assert failed['msg'] == 'server_ids must name at least one id.'
+    assert failed['msg'] == 'server_ids must name at least one server, and no empty id.'
+    for bad in (dict(queue_window=float('nan')), dict(queue_window=-1), dict(skip_patched_within=float('inf'))):
+        failed = runner.failure(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux', **bad), [])
+        assert failed['msg'].startswith('%s must be between 0 and ' % list(bad)[0])
+    failed = runner.failure(server_patch.main, dict(ARGS, server_ids=['S1'], package_id='  '), [])
+    assert failed['msg'] == 'package_id must not be empty.'
 
 
 def test_the_alias_comes_from_the_login_unless_given(runner):
@@ -228,33 +237,75 @@ def test_lost_answer_is_recovered_and_never_resent(runner):
     assert len(posts(runner)) == 1
 
 
-def test_lost_answer_follows_the_servers_that_started_and_fails_for_the_others(runner):
-    result = runner.failure(server_patch.main, dict(ARGS, server_ids=['S1', 'S2'], os='linux'), [
-        login(), executions('S1', []), executions('S2', [summary('VA1-1', 'COMPLETED')]),
+def test_lost_answer_follows_the_servers_that_started_and_sends_again_to_the_others_after_the_queue_window(runner):
+    s2_before = [summary('VA1-1', 'COMPLETED')]
+    result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1', 'S2'], os='linux', queue_window=4), [
+        login(), executions('S1', []), executions('S2', s2_before),
         post(['S1', 'S2'], raises=requests.exceptions.ReadTimeout('slow')),
         executions('S1', [summary('VA1-9', 'RUNNING')]),
-        executions('S2', [summary('VA1-1', 'COMPLETED')]),
-        execution('S1', 'VA1-9', 'RUNNING', codes=(1,)),
+        executions('S2', s2_before), executions('S2', s2_before), executions('S2', s2_before),
+        post(['S2']),
         execution('S1', 'VA1-9'),
-    ])
-    assert result['msg'] == (
-        'POST /v2/operations/OSD/servers/executePackage: no answer within 30.0s after the request was sent (ReadTimeout); '
-        'the server may have acted on it, so it was not sent again. The request may or may not have reached CTL: S2 shows '
-        'no new execution, and nothing was re-sent. Check with dbops.patching.server_patch_info before running the task again.')
-    assert [(e['execution_id'], e['started'], e['job'] and e['job']['state']) for e in result['executions']] == [
-        ('VA1-9', True, 'succeeded'), (None, False, None)]
+        queue('S2', 'executing'), executions('S2', s2_before + [summary('VA1-10', 'RUNNING')]), execution('S2', 'VA1-10'),
+    ], any_order=True)
+    assert [(e['execution_id'], e['queue_id'], e['started'], e['job']['state']) for e in result['executions']] == [
+        ('VA1-9', None, True, 'succeeded'), ('VA1-10', 'VA1-q-S2', True, 'succeeded')]
     assert result['changed'] is True
-    assert len(posts(runner)) == 1
+    assert [json.loads(w['data'])['servers'] for w in posts(runner)] == [['S1', 'S2'], ['S2']], 'S1 was never sent twice'
+    assert runner.clock.sleeps[:2] == [2.0, 2.0], 'the queue window is watched, not slept through blind'
+    assert any('S2 show no new execution 4.0s after a lost executePackage answer' in w for w in result['warnings'])
 
 
-def test_lost_answer_without_trace_fails_without_resending(runner):
-    result = runner.failure(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux'), [
+def test_lost_answer_without_trace_is_sent_again_after_the_queue_window(runner):
+    result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux', queue_window=2, wait=False), [
         login(), executions('S1', []),
         post(['S1'], raises=requests.exceptions.ReadTimeout('slow')),
-        executions('S1', []),
+        executions('S1', []), executions('S1', []),
+        post(['S1']),
+        queue('S1', 'notStarted'),
     ])
-    assert 'may or may not have reached CTL: S1 shows no new execution, and nothing was re-sent' in result['msg']
+    assert result['changed'] is True and result['executions'][0]['queue_id'] == 'VA1-q-S1'
+    assert len(posts(runner)) == 2
+
+
+@pytest.mark.parametrize('answer', [
+    dict(status=502, text='<html>Bad Gateway</html>'),
+    dict(status=504, text='<html>Gateway Timeout</html>'),
+    dict(status=503, json_body={'message': 'throttled'}, headers={'Retry-After': '5'}),
+    dict(status=429, json_body={'message': 'slow down'}, headers={'Retry-After': '5'}),
+    dict(status=200, text='<html>OK</html>'),
+    dict(status=200, json_body={'server': 'S1', 'isQueued': True}),
+    dict(raises=requests.exceptions.ChunkedEncodingError('Connection broken: IncompleteRead(3 bytes read)')),
+    dict(raises=requests.exceptions.ContentDecodingError('bad gzip')),
+    dict(raises=requests.exceptions.ConnectionError('Connection aborted: RemoteDisconnected')),
+], ids=['502', '504', '503', '429', 'html-200', 'object-not-list', 'cut-body', 'bad-gzip', 'reset'])
+def test_an_execute_package_the_cloud_took_despite_a_lost_answer_is_followed_never_resent(runner, answer):
+    result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux'), [
+        login(), executions('S1', []),
+        post(['S1'], **answer),
+        executions('S1', [summary('VA1-9', 'RUNNING')]),
+        execution('S1', 'VA1-9'),
+    ])
+    assert result['changed'] is True and result['executions'][0]['execution_id'] == 'VA1-9'
     assert len(posts(runner)) == 1
+    assert 'Traceback' not in repr(result)
+
+
+def test_an_unknown_server_is_refused_before_any_write(runner):
+    result = runner.failure(server_patch.main, dict(ARGS, server_ids=['NOPE'], os='linux'), [
+        login(), Call('GET', PATCHING + '/rest/servers/OSD/server/NOPE/patch', status=404, json_body={'message': 'Server NOPE was not found.'}),
+    ])
+    assert result['msg'].startswith('Server NOPE does not exist: ') and posts(runner) == []
+    assert result['changed'] is False
+
+
+def test_a_recently_patched_server_is_skipped_when_asked(runner):
+    recent = dict(summary('VA1-5', 'COMPLETED'), end_time=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
+    result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux', skip_patched_within=12), [
+        login(), executions('S1', [recent]),
+    ])
+    assert result['changed'] is False and posts(runner) == []
+    assert result['executions'][0]['skipped'] is True and result['executions'][0]['execution_id'] == 'VA1-5'
 
 
 def test_a_server_ctl_did_not_queue_fails(runner):
@@ -333,6 +384,7 @@ def test_info_reads_and_waits_for_one_execution(runner):
 def test_info_missing_execution_and_wait_without_id(runner):
     result = runner.success(server_patch_info.main, dict(ARGS, server_id='S1', execution_id='VA1-404'), [
         login(), Call('GET', PATCHING + '/rest/servers/OSD/server/S1/patch/VA1-404', status=404, json_body={'message': 'nope'}),
+        executions('S1', []),
     ])
     assert result['exists'] is False and result['execution'] is None
     failed = runner.failure(server_patch_info.main, dict(ARGS, server_id='S1', wait=True), [])

@@ -131,20 +131,29 @@ def test_wait_timeout_returns_the_last_execution(runner):
 
 def test_missing_execution_is_data_without_wait(runner):
     result = runner.success(server_patch_info.main, dict(ARGS, execution_id='VA1-404'), [
-        login(), get(LIST + '/VA1-404', {'message': 'Execution not found'}, status=404),
+        login(), get(LIST + '/VA1-404', {'message': 'Execution not found'}, status=404), get(LIST, []),
     ])
     assert result['exists'] is False and result['execution'] is None
 
 
 def test_missing_execution_with_wait_fails_after_the_grace(runner):
     calls = [login()] + [get(LIST + '/VA1-404', {'message': 'not found'}, status=404) for dummy in range(4)]
+    calls.insert(2, get(LIST, []))
     result = runner.failure(server_patch_info.main, dict(ARGS, execution_id='VA1-404', wait=True, poll_interval=10), calls)
-    assert result['msg'] == 'Execution VA1-404 does not exist (still not found 30 seconds after the wait started).'
+    assert result['msg'].startswith('Execution VA1-404 does not exist (still not found 30 seconds after the wait started): ')
+
+
+def test_an_unknown_server_is_not_a_missing_execution(runner):
+    result = runner.failure(server_patch_info.main, dict(ARGS, execution_id='VA1-404'), [
+        login(), get(LIST + '/VA1-404', {'message': 'Server not found'}, status=404),
+        get(LIST, {'message': 'Server VA1OSDPATCH33 was not found.'}, status=404),
+    ])
+    assert result['msg'].startswith('Server VA1OSDPATCH33 does not exist: ')
 
 
 def test_execution_that_appears_during_the_grace_is_followed(runner):
     result = runner.success(server_patch_info.main, dict(ARGS, execution_id='VA1-132457', wait=True, poll_interval=5), [
-        login(), get(ONE, {'message': 'not found'}, status=404), get(ONE, SEED_003),
+        login(), get(ONE, {'message': 'not found'}, status=404), get(LIST, []), get(ONE, SEED_003),
     ])
     assert result['exists'] is True and result['execution']['state'] == 'succeeded'
 
