@@ -6,6 +6,8 @@
 #   make coverage     unit tests under pytest with branch coverage of plugins/module_utils (>= 90 %)
 #   make units        ansible-test units --venv, ansible-core 2.19, Python 3.11
 #   make simulator    the simulator's own tests
+#   make faults       the fault matrix (faults x modules, live against the simulator) and a 40-instance fleet run
+#                     of playbooks/safe_patch.yml under injected 503s and lost answers
 #   make integration  ansible-test integration against a running simulator
 #   make compat       sanity + units on ansible-core 2.16 (Python 3.11) and 2.21 (Python 3.12)
 #   make lint         ansible-lint --profile production (roles/, playbooks/, galaxy.yml, meta/, changelog),
@@ -31,7 +33,7 @@ COLL := $(BUILD)/ansible_collections/dbops/patching
 COVERAGE_MIN := 90
 UTILS := $(CURDIR)/tests/utils
 
-.PHONY: help test demo venv copy sanity coverage units simulator integration compat compat-2.16 \
+.PHONY: help test demo venv copy sanity coverage units simulator faults integration compat compat-2.16 \
 	compat-2.21 lint build bench clean distclean
 
 help:
@@ -85,6 +87,10 @@ API_DOCS ?= $(firstword $(wildcard $(CURDIR)/../shared/api-docs))
 simulator: venv
 	$(if $(API_DOCS),DBOPS_API_DOCS=$(API_DOCS)) $(VENV)/bin/python -m pytest -q -p no:cacheprovider -rs tests/simulator
 
+faults: venv copy
+	cd $(BUILD) && PYTHONPATH=$(BUILD) $(VENV)/bin/python -m pytest -q -p no:cacheprovider -rs \
+	  ansible_collections/dbops/patching/tests/faults
+
 integration: venv copy
 	$(call getpip,$(VENV))
 	bash $(UTILS)/with_simulator.sh $(VENV)/bin/python $(COLL) \
@@ -128,7 +134,7 @@ build: venv copy
 
 # Every check, keeping on after a failure; ends with "N passed, M failed" (make targets).
 test:
-	MAKE='$(MAKE)' bash $(UTILS)/run_targets.sh sanity coverage units simulator integration compat-2.16 compat-2.21 lint build
+	MAKE='$(MAKE)' bash $(UTILS)/run_targets.sh sanity coverage units simulator faults integration compat-2.16 compat-2.21 lint build
 
 # --- the rest ----------------------------------------------------------------------------------
 

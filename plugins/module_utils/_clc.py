@@ -129,10 +129,16 @@ def normalize_patch(record, warn=None):
     )
 
 
+def _record(payload):
+    """The one record of an answer that may be an object, a one-item array or anything else."""
+    record = clean(one_object(payload))
+    return record if isinstance(record, dict) else {}
+
+
 def normalize_execution(payload, warn=None):
     """A CTL execution (summary item or detail, seed 003): a normalized job plus
     ``patches``; ``patches`` is an array in practice though documented as a number."""
-    record = clean(one_object(payload) or {})
+    record = _record(payload)
     job_id = record.get('execution_id')
     status = record.get('status')
     state, with_warnings = map_status(status, EXECUTION_STATUS, 'CTL execution', job_id, warn)
@@ -157,7 +163,7 @@ def normalize_execution(payload, warn=None):
 
 def normalize_queue(payload, queue_id, warn=None):
     """A CTL queue item from GET /v2/operations/{alias}/status/{id}."""
-    record = clean(one_object(payload) or {})
+    record = _record(payload)
     status = record.get('status')
     state, with_warnings = map_status(status, QUEUE_STATUS, 'CTL queue item', queue_id, warn)
     return make_job(queue_id, status, state, with_warnings=with_warnings, operation='executePackage',

@@ -71,7 +71,8 @@ def encoded_forms(secret):
     is, base64, URL-quoted, HTML-escaped and JSON-escaped (either way for non-ASCII)."""
     secret = str(secret)
     forms = set([secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1],
-                 html.escape(secret), html.escape(secret, quote=False), quote(secret, safe=''), quote_plus(secret)])
+                 html.escape(secret), html.escape(secret, quote=False), quote(secret), quote(secret, safe=''),
+                 quote_plus(secret), quote_plus(secret, safe='/')])
     for encoding in ('utf-8', 'latin-1'):
         try:
             raw = secret.encode(encoding)

@@ -149,7 +149,7 @@ def normalize_job(payload, job_id, warn=None):
     progress = parse_percent(job.get('process'))
     name = job.get('name')
     fail_reason = text_or_none(job.get('fail_reason'))
-    summary_line = ' '.join(p for p in (name, status, '(%d%%)' % progress if progress is not None else None) if p)
+    summary_line = ' '.join(str(p) for p in (name, status, '(%d%%)' % progress if progress is not None else None) if p)
     result = make_job(job.get('id') or job_id, status, state, with_warnings=with_warnings, progress=progress,
                       operation=name, started_at=job.get('created'), ended_at=job.get('ended'),
                       message=fail_reason or summary_line or None, messages=[fail_reason] if fail_reason else [],

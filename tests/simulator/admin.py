@@ -10,7 +10,8 @@ import re
 from .common import Reply
 
 PREFIX = '/__admin__/'
-CONFIG_KEYS = ('time_scale', 'otc_job_grace_seconds', 'otc_token_ttl', 'clc_token_ttl', 'activity_filter_shape')
+CONFIG_KEYS = ('time_scale', 'otc_job_grace_seconds', 'otc_token_ttl', 'clc_token_ttl', 'activity_filter_shape',
+               'clc_queue_delay', 'fault_seed')
 
 
 def handle(state, request):

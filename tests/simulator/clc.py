@@ -18,7 +18,6 @@ ALIAS = 'OSD'
 LOCATION = 'VA1'
 WINDOWS = 'b229535c-a313-4a31-baf8-6aa71ff4b9ed'
 LINUX = 'c3c6642e-24e1-4c37-b56a-1cf1476ee360'
-QUEUE_DELAY = 2.0  # simulated seconds a queued item waits before its execution starts
 FIRST_EXECUTION = 132458  # seed 003's execution is VA1-132457
 SEED_003 = 'clc_003_execution_VA1-132457.json'
 DEFAULT_PATCHES = {
@@ -76,7 +75,7 @@ class ClcCloud(object):
             item = self.queue.get(queue_id)
             if item is None or queue_id not in self.live or (server_id and item['server'] != server_id):
                 continue
-            started = item['queued_at'] + QUEUE_DELAY
+            started = item['queued_at'] + float(self.state.config['clc_queue_delay'])
             if now < started:
                 continue
             server = self.servers[item['server']]

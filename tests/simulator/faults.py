@@ -6,12 +6,17 @@
 bounded number of requests. The server asks ``take()`` once per request and
 acts on the kind of the rule it gets (see README.md)."""
 
+import html
+import random
 import re
 import threading
 
 from .common import Reply, html_error
 
-KINDS = ('status', 'drop', 'slow', 'truncated', 'html')
+KINDS = ('status', 'drop', 'slow', 'truncated', 'html', 'cut', 'bad_gzip', 'echo')
+# Kinds that stand for a gateway or throttle answering in place of the service: the request is
+# processed only with "after_processing" (the backend acted, then the gateway failed).
+INSTEAD = ('status', 'html', 'echo')
 MAX_DELAY = 300.0  # seconds; a slow rule never holds a thread longer
 
 
@@ -22,6 +27,12 @@ class Faults(object):
         self.rules = []
         self.lock = threading.Lock()
         self.next_id = 1
+        self.random = random.Random(0)
+
+    def seed(self, value):
+        """Make the draws of rules with a ``probability`` repeatable."""
+        with self.lock:
+            self.random = random.Random(value)
 
     def add(self, rule):
         """Add a rule (a dict as in README.md) and return its id; ValueError when it is not valid."""
@@ -33,7 +44,10 @@ class Faults(object):
             compiled = re.compile(rule['path'])
         except re.error as exc:
             raise ValueError('path is not a regular expression: %s' % exc) from None
-        rule = dict(rule, times=int(rule.get('times', 1)), skip=int(rule.get('skip', 0)), hits=0)
+        rule = dict(rule, times=int(rule.get('times', 1)), skip=int(rule.get('skip', 0)), hits=0,
+                    probability=float(rule.get('probability', 1.0)))
+        if not 0.0 <= rule['probability'] <= 1.0:
+            raise ValueError('probability must be between 0 and 1')
         if rule.get('method'):
             rule['method'] = rule['method'].upper()
         if rule['kind'] == 'slow':
@@ -66,15 +80,19 @@ class Faults(object):
                     continue
                 if rule['times'] <= 0:
                     continue
+                if rule['probability'] < 1.0 and self.random.random() >= rule['probability']:
+                    continue
                 rule['times'] -= 1
                 rule['hits'] += 1
                 return dict(rule)
         return None
 
 
-def answer_instead(rule):
-    """The Reply a ``status`` or ``html`` rule sends in place of the real answer."""
-    if rule['kind'] == 'html':
+def answer_instead(rule, request=None):
+    """The Reply a ``status``, ``html`` or ``echo`` rule sends in place of the real answer."""
+    if rule['kind'] == 'echo':
+        reply = echo_page(int(rule.get('status', 502)), request)
+    elif rule['kind'] == 'html':
         reply = html_error(int(rule.get('status', 500)), 'Internal Server Error' if int(rule.get('status', 500)) == 500 else 'Error')
     else:
         status = int(rule.get('status', 503))
@@ -89,3 +107,15 @@ def truncate(reply):
     """Keep the first half of the body (so JSON no longer parses)."""
     reply.text = reply.text[:max(1, len(reply.text) // 2)]
     return reply
+
+
+def echo_page(status, request):
+    """An error page that echoes the request back, credentials included, as some proxies do:
+    every header as is, the body as is and HTML-escaped, the path URL-encoded."""
+    lines = ['%s: %s' % (name, value) for name, value in request.headers.items()] if request is not None else []
+    body = request.body_text if request is not None else ''
+    page = ('<!DOCTYPE html>\n<html><head><title>%d Proxy Error</title></head><body><h1>Proxy Error</h1>'
+            '<p>The upstream failed for this request:</p><pre>%s %s\n%s\n\n%s</pre><p>raw: %s</p></body></html>\n'
+            % (status, request.method if request is not None else '', request.path if request is not None else '',
+               html.escape('\n'.join(lines)), html.escape(body), body))
+    return Reply(status, text=page, content_type='text/html; charset=utf-8')

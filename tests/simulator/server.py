@@ -24,7 +24,8 @@ from urllib.parse import parse_qs, urlsplit
 from . import admin, clc, faults, oracle, otc
 from .common import Reply, Request
 
-DEFAULT_CONFIG = dict(otc_job_grace_seconds=5.0, otc_token_ttl=86400.0, clc_token_ttl=14 * 86400.0, activity_filter_shape='wrapped')
+DEFAULT_CONFIG = dict(otc_job_grace_seconds=5.0, otc_token_ttl=86400.0, clc_token_ttl=14 * 86400.0, activity_filter_shape='wrapped',
+                      clc_queue_delay=2.0, fault_seed=0)
 MAX_LOGGED = 100000  # request log entries kept (the counters are exact regardless)
 MAX_BODY = 10 * 1024 * 1024
 SEED_SECTIONS = ('oracle', 'activities', 'otc', 'clc')
@@ -43,6 +44,7 @@ class State(object):
         self.faults = faults.Faults()
         self.log = []
         self.counts = {}
+        self.accepted = {}
         self.extra_seeds = []
         self._anchor_real = time.monotonic()
         self._anchor_sim = 0.0
@@ -94,7 +96,9 @@ class State(object):
             self.config = dict(DEFAULT_CONFIG)
             self.log = []
             self.counts = {}
+            self.accepted = {}
             self.faults.clear()
+            self.faults.seed(0)
             for cloud in self.clouds:
                 cloud.reset()
             for seeds in self.extra_seeds:
@@ -124,23 +128,31 @@ class State(object):
             changes = dict(changes)
             if 'time_scale' in changes:
                 self.set_time_scale(changes.pop('time_scale'))
+            if 'fault_seed' in changes:
+                self.faults.seed(int(changes['fault_seed']))
             if changes.get('activity_filter_shape', 'wrapped') not in ('wrapped', 'list'):
                 raise ValueError('activity_filter_shape is "wrapped" or "list"')
             for key, value in changes.items():
                 self.config[key] = value if key == 'activity_filter_shape' else float(value)
             return dict(self.config, time_scale=self.time_scale)
 
-    def record(self, method, path, query, status):
+    def record(self, method, path, query, status, accepted=False):
+        """Count a request: ``status`` is what the client saw (0: no answer), ``accepted`` whether
+        the cloud itself took it (processed, and its own answer was 2xx)."""
         with self.lock:
             key = '%s %s' % (method, path)
             self.counts[key] = self.counts.get(key, 0) + 1
+            if accepted:
+                self.accepted[key] = self.accepted.get(key, 0) + 1
             if len(self.log) < MAX_LOGGED:
-                self.log.append(dict(method=method, path=path, query=query, status=status, time=round(self.now(), 3)))
+                self.log.append(dict(method=method, path=path, query=query, status=status, accepted=accepted,
+                                     time=round(self.now(), 3)))
 
     def request_log(self, method=None, pattern=None):
         with self.lock:
             picked = [r for r in self.log if (method is None or r['method'] == method) and (pattern is None or pattern.search(r['path']))]
-            return {'count': len(picked), 'requests': picked, 'counts': dict(self.counts)}
+            return {'count': len(picked), 'requests': picked, 'counts': dict(self.counts), 'accepted': dict(self.accepted),
+                    'accepted_count': sum(1 for r in picked if r['accepted'])}
 
     def dump(self):
         with self.lock:
@@ -199,26 +211,34 @@ class Handler(BaseHTTPRequestHandler):
 
         rule = state.faults.take(request.method, request.path)
         kind = rule['kind'] if rule else None
+        processed = not rule or kind not in faults.INSTEAD or rule.get('after_processing')
         if kind == 'slow':
             time.sleep(rule['delay'])
-        if kind in ('status', 'html'):
-            reply = faults.answer_instead(rule)
-            state.record(request.method, request.path, query, reply.status)
-            return self._send(reply)
         if kind == 'drop' and not rule.get('after_processing'):
             state.record(request.method, request.path, query, 0)
             return self._drop()
-        try:
-            reply = state.route(request)
-        except Exception as exc:  # pylint: disable=broad-except
-            # a simulator bug must show as an answer a test can read, not as a dropped connection
-            reply = Reply(500, {'message': 'simulator error: %s: %s' % (type(exc).__name__, exc)})
+        reply = cloud_status = None
+        if processed:
+            try:
+                reply = state.route(request)
+            except Exception as exc:  # pylint: disable=broad-except
+                # a simulator bug must show as an answer a test can read, not as a dropped connection
+                reply = Reply(500, {'message': 'simulator error: %s: %s' % (type(exc).__name__, exc)})
+            cloud_status = reply.status
+        if kind in faults.INSTEAD:
+            reply = faults.answer_instead(rule, request)
+        accepted = processed and cloud_status is not None and 200 <= cloud_status < 300
         if kind == 'drop':
-            state.record(request.method, request.path, query, 0)
+            state.record(request.method, request.path, query, 0, accepted=accepted)
             return self._drop()
-        state.record(request.method, request.path, query, reply.status)
+        state.record(request.method, request.path, query, reply.status, accepted=accepted)
         if kind == 'truncated':
             reply = faults.truncate(reply)
+        if kind == 'cut':
+            return self._send(reply, cut=True)
+        if kind == 'bad_gzip':
+            reply.headers['Content-Encoding'] = 'gzip'
+            reply.text = 'this is not gzip: ' + reply.text
         return self._send(reply)
 
     def _drop(self):
@@ -229,7 +249,8 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def _send(self, reply):
+    def _send(self, reply, cut=False):
+        """Answer; with ``cut``, announce the whole body but send half of it and close."""
         data = reply.text.encode('utf-8')
         self.send_response(reply.status)
         if data:
@@ -240,6 +261,10 @@ class Handler(BaseHTTPRequestHandler):
         if self.close_connection:
             self.send_header('Connection', 'close')
         self.end_headers()
+        if cut:
+            self.wfile.write(data[:len(data) // 2])
+            self.wfile.flush()
+            return self._drop()
         if data and self.command != 'HEAD':
             self.wfile.write(data)
 

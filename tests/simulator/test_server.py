@@ -66,6 +66,58 @@ def test_slow(api):
     assert time.monotonic() - began >= 0.3
 
 
+def test_gateway_status_after_processing_is_a_lost_answer_the_cloud_counts_as_accepted(api):
+    api.fault(path='/rollback$', method='PUT', kind='status', status=504, after_processing=True)
+    answer = api.oracle('PUT', MYSQL + '/patches/234688/rollback', json={})
+    assert answer.status_code == 504
+    assert api.oracle('GET', MYSQL + '/patches/applied').json()[0]['operationType'] == 'Rollback', 'the write took effect'
+    logged = api.admin('requests', method='GET', params={'method': 'PUT'})
+    assert logged['requests'][0]['accepted'] is True and logged['accepted_count'] == 1
+
+
+def test_a_status_fault_is_not_processed_and_not_accepted(api):
+    api.fault(path='/rollback$', method='PUT', kind='status', status=503)
+    assert api.oracle('PUT', MYSQL + '/patches/234688/rollback', json={}).status_code == 503
+    assert api.oracle('GET', MYSQL + '/patches/applied').json()[0]['operationType'] == 'Patch'
+    assert api.admin('requests', method='GET', params={'method': 'PUT'})['accepted_count'] == 0
+
+
+def test_a_cut_body_breaks_the_read_after_processing(api):
+    api.fault(path='/rollback$', method='PUT', kind='cut')
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        api.oracle('PUT', MYSQL + '/patches/234688/rollback', json={})
+    assert api.oracle('GET', MYSQL + '/patches/applied').json()[0]['operationType'] == 'Rollback'
+
+
+def test_bad_gzip_cannot_be_decoded(api):
+    api.fault(path='/patches/applied$', method='GET', kind='bad_gzip')
+    with pytest.raises(requests.exceptions.ContentDecodingError):
+        api.oracle('GET', MYSQL + '/patches/applied')
+
+
+def test_an_echo_page_shows_the_request_with_its_credentials(api):
+    api.fault(path='/patches/applied$', method='GET', kind='echo', status=502)
+    answer = api.oracle('GET', MYSQL + '/patches/applied')
+    assert answer.status_code == 502 and answer.headers['Content-Type'].startswith('text/html')
+    assert 'Authorization: Basic ' in answer.text, 'the Basic credential, base64 of user:password, comes back'
+
+
+def test_probability_is_repeatable_for_a_seed(api):
+    def draw():
+        api.admin('faults', method='DELETE')
+        api.admin('config', {'fault_seed': 7})
+        api.fault(path='/patches/applied$', method='GET', kind='status', status=503, probability=0.5, times=1000)
+        return [api.oracle('GET', MYSQL + '/patches/applied').status_code for dummy in range(20)]
+
+    first = draw()
+    assert first == draw() and 503 in first and 200 in first
+
+
+def test_the_queue_delay_is_configurable(api):
+    api.admin('config', {'clc_queue_delay': 30})
+    assert api.admin('config', {})['clc_queue_delay'] == 30
+
+
 def test_truncated_json(api):
     full = api.oracle('GET', ACTIVITY + '/job/5150771').text
     api.fault(path='/job/5150771$', kind='truncated')
@@ -108,7 +160,7 @@ def test_counters_by_method_and_path(api):
     log = api.admin('requests', method='GET')
     assert log['count'] == 3, 'admin calls are not counted'
     assert log['counts'] == {'GET %s/patches/applied' % MYSQL: 2, 'PUT %s/patches/234688/rollback' % MYSQL: 1}
-    assert set(log['requests'][0]) == {'method', 'path', 'query', 'status', 'time'}
+    assert set(log['requests'][0]) == {'method', 'path', 'query', 'status', 'accepted', 'time'}
     assert api.count('PUT', '/rollback$') == 1 and api.count('GET', '/rollback$') == 0
     assert [r['status'] for r in log['requests']] == [200, 200, 202]
 
@@ -121,7 +173,7 @@ def test_reset_restores_the_seeds_and_clears_everything(api):
     state = api.admin('state', method='GET')
     assert state['time_scale'] == 7, 'the time scale is kept'
     assert state['config']['otc_token_ttl'] == 86400 and state['faults'] == []
-    assert api.admin('requests', method='GET') == {'count': 0, 'requests': [], 'counts': {}}
+    assert api.admin('requests', method='GET') == {'count': 0, 'requests': [], 'counts': {}, 'accepted': {}, 'accepted_count': 0}
     assert api.oracle('GET', MYSQL + '/patches/applied').json()[0]['operationType'] == 'Patch'
     assert api.oracle('PUT', MYSQL + '/patches/234688/rollback', json={}).json()['details']['jobId'] == '4208393'
 

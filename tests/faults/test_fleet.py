@@ -1,0 +1,86 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dbops.patching contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""playbooks/safe_patch.yml over 40 simulated instances with forks 25, while the
+simulator answers 5 % of all requests with a throttling 503 and loses 1 % of the
+answers after acting. Every instance must end applied or rolled back, no write may
+be accepted twice, and the report must equal the cloud's own state."""
+
+import json
+import os
+import subprocess
+import sys
+
+import yaml
+
+from ansible_collections.dbops.patching.tests.simulator.client import DOMAIN
+
+INSTANCES = 40
+FAILING = {'fleet-07', 'fleet-13', 'fleet-21', 'fleet-30', 'fleet-38'}
+COLLECTION = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+COLLECTIONS_PATH = os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION)))
+
+
+def names():
+    return ['fleet-%02d' % n for n in range(1, INSTANCES + 1)]
+
+
+def seed(api):
+    for name in names():
+        patch = dict(patchId='19.21.0.0', toVersion='19.21.0.0', duration=120, precheck_duration=30, rollback_duration=60,
+                     fail=name in FAILING)
+        api.admin('oracle/instances', dict(service_type='dbaas', name=name, current_version='19.20.0.0', available=[patch]))
+
+
+def inventory(path):
+    hosts = dict((name, {'safe_patch_service_name': name}) for name in names())
+    fleet_vars = {'safe_patch_patch_id': '19.21.0.0', 'safe_patch_wait_timeout': 600, 'safe_patch_poll_interval': 1}
+    data = {'databases': {'hosts': hosts, 'vars': fleet_vars}}
+    with open(path, 'w') as handle:
+        yaml.safe_dump(data, handle)
+
+
+def test_a_fleet_under_throttling_and_lost_answers_ends_applied_or_rolled_back(api, tmp_path):
+    api.admin('reset', {'time_scale': 60})
+    seed(api)
+    api.admin('config', {'fault_seed': 20261128})
+    api.fault(path='^/paas/', kind='drop', after_processing=True, probability=0.01, times=100000)
+    api.fault(path='^/paas/', kind='status', status=503, retry_after='1', probability=0.05, times=100000)
+    inventory(str(tmp_path / 'inventory.yml'))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_PATH, ORACLE_PAAS_API_URL=api.url,
+               ORACLE_PAAS_IDENTITY_DOMAIN=DOMAIN, ORACLE_PAAS_USERNAME='username', ORACLE_PAAS_PASSWORD='password',
+               ANSIBLE_FORKS='25', ANSIBLE_NOCOLOR='1', ANSIBLE_HOST_KEY_CHECKING='0')
+    playbook = os.path.join(COLLECTION, 'playbooks', 'safe_patch.yml')
+    run = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', str(tmp_path / 'inventory.yml'),
+                          playbook, '-e', 'safe_patch_serial=%d' % INSTANCES, '-e', 'safe_patch_report_dir=%s' % tmp_path],
+                         env=env, capture_output=True, text=True, timeout=1200, check=False)
+    assert run.returncode == 2, run.stdout[-4000:] + run.stderr[-2000:]  # 2: the rolled-back hosts fail, as they should
+    assert 'password' not in run.stdout.replace('ORACLE_PAAS_PASSWORD', '')
+    faults = api.admin('faults', method='GET')['faults']
+    injected = dict((rule['kind'], rule['hits']) for rule in faults)
+    assert injected['status'] > 0 and injected['drop'] > 0, injected
+
+    with open(str(tmp_path / 'safe_patch.json')) as handle:
+        report = dict((row['service_name'], row) for row in json.load(handle)['results'])
+    state = api.admin('state', method='GET')['oracle']
+    log = api.admin('requests', method='GET', params={'method': 'PUT'})
+    mismatches = []
+    for name in names():
+        expected = 'rolled_back' if name in FAILING else 'applied'
+        path = '/instances/%s/patches/' % name
+        accepted = dict((kind, sum(n for key, n in log['accepted'].items() if key.startswith('PUT') and path in key and match(key)))
+                        for kind, match in (('precheck', lambda k: '/checks/' in k), ('rollback', lambda k: k.endswith('/rollback')),
+                                            ('apply', lambda k: k.endswith('/19.21.0.0') and '/checks/' not in k)))
+        assert accepted == {'precheck': 1, 'apply': 1, 'rollback': int(name in FAILING)}, (name, accepted)
+        records = instance_records(state, name)
+        cloud = 'rolled_back' if [r['lastStatus'] for r in records] == ['COMPLETED_ROLLBACK'] else (
+            'applied' if [r['lastStatus'] for r in records] == ['COMPLETED'] else 'other')
+        if not (report[name]['outcome'] == cloud == expected):
+            mismatches.append((name, report[name]['outcome'], cloud, expected))
+    assert mismatches == []
+    print('fleet: %d instances, forks 25, faults injected %s, double writes 0, mismatches 0' % (INSTANCES, injected))
+
+
+def instance_records(state, name):
+    return state['dbaas/' + name]['applied']
