@@ -41,20 +41,15 @@ options:
       - Account alias, for example V(OSD).
       - If not set, the value of the E(CLC_ACCT_ALIAS) environment variable is used, else the alias the login returns.
     type: str
-  validate_certs:
-    description:
-      - Whether to verify the API's TLS certificate. Only set to V(false) against test servers.
-    type: bool
-    default: true
-  ca_path:
-    description:
-      - PEM file of the certificate authorities to trust instead of the system bundle.
-    type: path
-  request_timeout:
-    description:
-      - Seconds to wait for the answer to one HTTP request (not the overall wait for a job).
-    type: float
-    default: 30
-requirements:
-  - requests
+'''
+
+    # Membership of the clc action group: C(group/dbops.patching.clc) in C(module_defaults).
+    ACTION_GROUP = r'''
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/dbops.patching.clc) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - dbops.patching.clc
 '''

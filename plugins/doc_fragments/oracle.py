@@ -33,20 +33,31 @@ options:
       - Password for HTTP Basic authentication.
       - If not set, the value of the E(ORACLE_PAAS_PASSWORD) environment variable is used.
     type: str
-  validate_certs:
+'''
+
+    # Membership of the oracle action group: C(group/dbops.patching.oracle) in C(module_defaults).
+    ACTION_GROUP = r'''
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/dbops.patching.oracle) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - dbops.patching.oracle
+'''
+
+    # The service instance that patch_info, patch_apply, patch_rollback and job_info work on.
+    SERVICE = r'''
+options:
+  service_type:
     description:
-      - Whether to verify the API's TLS certificate. Only set to V(false) against test servers.
-    type: bool
-    default: true
-  ca_path:
+      - The kind of service instance.
+    type: str
+    choices: [dbaas, MySQLCS]
+    default: dbaas
+  service_name:
     description:
-      - PEM file of the certificate authorities to trust instead of the system bundle.
-    type: path
-  request_timeout:
-    description:
-      - Seconds to wait for the answer to one HTTP request (not the overall wait for a job).
-    type: float
-    default: 30
-requirements:
-  - requests
+      - Name of the service instance.
+    type: str
+    required: true
 '''

@@ -35,6 +35,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._jobs import (
     make_job,
     map_status,
     one_object,
+    status_table,
     text_or_none,
 )
 from ansible_collections.dbops.patching.plugins.module_utils._wait import Poller, WaitTimeout, describe_jobs, wait_for
@@ -49,27 +50,11 @@ RESUME = ('run this task again to follow the executions that run (none is starte
 # Seconds between two reads of the executions while a lost executePackage answer is recovered.
 RECOVERY_POLL = 2.0
 
-EXECUTION_STATUS = {
-    'PENDING': ('pending', False),
-    'NOT_STARTED': ('pending', False),
-    'RUNNING': ('running', False),
-    'IN_PROGRESS': ('running', False),
-    'EXECUTING': ('running', False),
-    'COMPLETED': ('succeeded', False),
-    'SUCCEEDED': ('succeeded', False),
-    'FAILED': ('failed', False),
-    'ABORTED': ('canceled', False),
-}
-
-QUEUE_STATUS = {
-    'NOTSTARTED': ('pending', False),
-    'NOT_STARTED': ('pending', False),
-    'EXECUTING': ('running', False),
-    'RESUMED': ('running', False),
-    'SUCCEEDED': ('succeeded', False),
-    'FAILED': ('failed', False),
-    'UNKNOWN': ('unknown', False),
-}
+EXECUTION_STATUS = status_table(
+    pending='PENDING NOT_STARTED', running='RUNNING IN_PROGRESS EXECUTING', succeeded='COMPLETED SUCCEEDED',
+    failed='FAILED', canceled='ABORTED')
+QUEUE_STATUS = status_table(
+    pending='NOTSTARTED NOT_STARTED', running='EXECUTING RESUMED', succeeded='SUCCEEDED', failed='FAILED', unknown='UNKNOWN')
 
 # Windows Update result codes, which CTL uses for every OS: "Result Code: N".
 RESULT_CODES = {

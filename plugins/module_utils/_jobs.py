@@ -28,6 +28,14 @@ def canonical_status(status):
     return _SEPARATORS_RE.sub('_', str(status).strip()).upper()
 
 
+def status_table(succeeded_with_warnings='', **states):
+    """A status map ({canonical spelling: (state, with_warnings)}) from the spellings of
+    each state, given as space-separated words: status_table(running='RUNNING IN_PROGRESS', ...)."""
+    table = dict((status, (state, False)) for state, spellings in states.items() for status in spellings.split())
+    table.update((status, ('succeeded', True)) for status in succeeded_with_warnings.split())
+    return table
+
+
 def map_status(status, table, what, job_id, warn=None):
     """(state, with_warnings) for a raw status from ``table`` (canonical spellings to
     (state, with_warnings)); an unknown one maps to 'unknown' and calls ``warn`` with
@@ -117,7 +125,7 @@ def make_job(job_id, status, state, with_warnings=False, progress=None, operatio
 
 
 def pending_job(job_id, message=None):
-    """A placeholder for a job the API does not show yet (e.g. OTC's grace period)."""
+    """A placeholder for a job the API does not show yet (during a grace period)."""
     return make_job(job_id, None, 'pending', message=message)
 
 

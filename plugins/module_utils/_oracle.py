@@ -24,6 +24,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._jobs import (
     last,
     make_job,
     map_status,
+    status_table,
     text_or_none,
 )
 from ansible_collections.dbops.patching.plugins.module_utils._workflow import (
@@ -41,49 +42,16 @@ SERVICE_TYPES = ('dbaas', 'MySQLCS')
 RESUME_HINT = 'to resume waiting, run dbops.patching.job_info with service_name=%s, job_id=%s, wait=true'
 
 # Canonical status spellings (see _jobs.canonical_status) -> (state, with_warnings).
-PATCH_STATUS = {
-    'NEW': ('pending', False),
-    'SUBMITTED': ('pending', False),
-    'QUEUED': ('pending', False),
-    'NOT_STARTED': ('pending', False),
-    'IN_PROGRESS': ('running', False),
-    'RUNNING': ('running', False),
-    'COMPLETED': ('succeeded', False),
-    'COMPLETED_ROLLBACK': ('succeeded', False),
-    'ROLLBACK_COMPLETED': ('succeeded', False),
-    'COMPLETED_WITH_WARNINGS': ('succeeded', True),
-    'FAILED': ('failed', False),
-    'ROLLBACK_FAILED': ('failed', False),
-    'CANCELED': ('canceled', False),
-    'CANCELLED': ('canceled', False),
-    'ABORTED': ('canceled', False),
-}
-
-PRECHECK_STATUS = {
-    'NEW': ('pending', False),
-    'SUBMITTED': ('pending', False),
-    'IN_PROGRESS': ('running', False),
-    'RUNNING': ('running', False),
-    'PASSED_PRECHECK': ('succeeded', False),
-    'PASSED': ('succeeded', False),
-    'DIDNT_PASS_PRECHECK': ('failed', False),
-    'DIDNT_FINISHED_PRECHECK': ('failed', False),
-    'DIDNT_FINISH_PRECHECK': ('failed', False),
-    'FAILED': ('failed', False),
-}
-
-ACTIVITY_STATUS = {
-    'NEW': ('pending', False),
-    'SUBMITTED': ('pending', False),
-    'RUNNING': ('running', False),
-    'IN_PROGRESS': ('running', False),
-    'SUCCEED': ('succeeded', False),
-    'SUCCEEDED': ('succeeded', False),
-    'WARN': ('succeeded', True),
-    'FAILED': ('failed', False),
-    'CANCELED': ('canceled', False),
-    'CANCELLED': ('canceled', False),
-}
+PATCH_STATUS = status_table(
+    pending='NEW SUBMITTED QUEUED NOT_STARTED', running='IN_PROGRESS RUNNING',
+    succeeded='COMPLETED COMPLETED_ROLLBACK ROLLBACK_COMPLETED', succeeded_with_warnings='COMPLETED_WITH_WARNINGS',
+    failed='FAILED ROLLBACK_FAILED', canceled='CANCELED CANCELLED ABORTED')
+PRECHECK_STATUS = status_table(
+    pending='NEW SUBMITTED', running='IN_PROGRESS RUNNING', succeeded='PASSED_PRECHECK PASSED',
+    failed='DIDNT_PASS_PRECHECK DIDNT_FINISHED_PRECHECK DIDNT_FINISH_PRECHECK FAILED')
+ACTIVITY_STATUS = status_table(
+    pending='NEW SUBMITTED', running='RUNNING IN_PROGRESS', succeeded='SUCCEED SUCCEEDED', succeeded_with_warnings='WARN',
+    failed='FAILED', canceled='CANCELED CANCELLED')
 
 
 def oracle_argument_spec():

@@ -22,7 +22,14 @@ from ansible_collections.dbops.patching.plugins.module_utils._errors import (
     HttpStatusError,
     NotFoundError,
 )
-from ansible_collections.dbops.patching.plugins.module_utils._jobs import clean, make_job, map_status, parse_percent, text_or_none
+from ansible_collections.dbops.patching.plugins.module_utils._jobs import (
+    clean,
+    make_job,
+    map_status,
+    parse_percent,
+    status_table,
+    text_or_none,
+)
 
 try:
     import yaml
@@ -34,13 +41,7 @@ DEFAULT_REGION = 'eu-de'
 JOB_NOT_FOUND = 'DBS.200543'
 _SPACES_RE = re.compile(r'\s+')
 CLOUDS_YAML_DIRS = ('.', '~/.config/openstack', '/etc/openstack')
-# Canonical status spellings -> (state, with_warnings).
-JOB_STATUS = {
-    'PENDING': ('pending', False),
-    'RUNNING': ('running', False),
-    'COMPLETED': ('succeeded', False),
-    'FAILED': ('failed', False),
-}
+JOB_STATUS = status_table(pending='PENDING', running='RUNNING', succeeded='COMPLETED', failed='FAILED')
 
 
 def otc_argument_spec():

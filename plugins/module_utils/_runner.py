@@ -33,12 +33,26 @@ NUMBER_BOUNDS = (
 )
 
 
+def argument_spec_of(*parts, **options):
+    """One argument spec from the shared parts (connection, service, wait...) and a
+    module's own options."""
+    spec = {}
+    for part in parts:
+        spec.update(part)
+    spec.update(options)
+    return spec
+
+
 def wait_argument_spec(wait_default):
     return dict(
         wait=dict(type='bool', default=wait_default),
         wait_timeout=dict(type='int', default=3600),
         poll_interval=dict(type='float'),
     )
+
+
+# AnsibleModule constraints of the modules that take job_id or job_ids.
+ONE_JOB_ID_OR_MANY = dict(mutually_exclusive=[('job_id', 'job_ids')], required_one_of=[('job_id', 'job_ids')])
 
 
 def job_ids_argument_spec():

@@ -30,8 +30,8 @@ MAX_INTERVAL = 30.0
 NEAR_END_PROGRESS = 80
 NEAR_END_INTERVAL = 2.0
 DEFAULT_WORKERS = 8
-# How long a job the API does not show yet counts as pending (OTC answers
-# DBS.200543 for a few seconds after creation).
+# How long a job the API does not show yet counts as pending (some APIs answer
+# "no such job" for a few seconds after they created it).
 NOT_FOUND_GRACE = 30.0
 
 
@@ -46,13 +46,12 @@ class WaitTimeout(ModuleFailure):
 
 
 class WaitResult(object):
-    def __init__(self, jobs, elapsed, timed_out, polls, unseen, errors):
-        self.jobs = jobs
-        self.elapsed = elapsed
-        self.timed_out = timed_out
-        self.polls = polls
-        self.unseen = unseen
-        self.errors = errors
+    """What a run saw: ``jobs`` (last state of each, in order), ``elapsed``, ``timed_out``,
+    ``polls``, ``unseen`` and ``errors`` (key -> why the API did not show it / the last
+    failed read)."""
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
 
     def pending(self):
         return [key for key, job in self.jobs.items() if job is None or not job['terminal']]
@@ -164,7 +163,8 @@ class Poller(object):
                 client.deadline = None
         elapsed = self.clock() - start
         ordered = dict((key, jobs.get(key)) for key in keys)
-        return WaitResult(ordered, elapsed, bool(late), sum(polls.values()), unseen, errors)
+        return WaitResult(jobs=ordered, elapsed=elapsed, timed_out=bool(late), polls=sum(polls.values()), unseen=unseen,
+                          errors=errors)
 
 
 def describe_jobs(jobs, unseen=()):

@@ -19,10 +19,11 @@ author:
   - dbops.patching maintainers (@dbops)
 extends_documentation_fragment:
   - dbops.patching.oracle
+  - dbops.patching.connection
   - dbops.patching.wait
   - dbops.patching.attributes
   - dbops.patching.attributes.info_module
-  - dbops.patching.attributes.actiongroup_oracle
+  - dbops.patching.oracle.action_group
 options:
   job_id:
     description:
@@ -179,7 +180,13 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.dbops.patching.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import summarize
 from ansible_collections.dbops.patching.plugins.module_utils._oracle import OracleClient, oracle_argument_spec
-from ansible_collections.dbops.patching.plugins.module_utils._runner import job_ids_argument_spec, report_jobs, run_module, wait_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._runner import (
+    argument_spec_of,
+    job_ids_argument_spec,
+    report_jobs,
+    run_module,
+    wait_argument_spec,
+)
 
 FILTERS = (
     ('service_name', 'serviceName'),
@@ -205,10 +212,8 @@ def report(run):
 
 
 def main():
-    argument_spec = oracle_argument_spec()
-    argument_spec.update(job_ids_argument_spec())
-    argument_spec.update(wait_argument_spec(wait_default=False))
-    argument_spec.update(
+    argument_spec = argument_spec_of(
+        oracle_argument_spec(), job_ids_argument_spec(), wait_argument_spec(wait_default=False),
         service_name=dict(type='str'),
         service_type=dict(type='str'),
         operation_type=dict(type='list', elements='str'),
@@ -217,8 +222,7 @@ def main():
         to_start_date=dict(type='str'),
         order_by=dict(type='str'),
     )
-    module = AnsibleModule(argument_spec=argument_spec, mutually_exclusive=[('job_id', 'job_ids')], supports_check_mode=True)
-    run_module(module, report)
+    run_module(AnsibleModule(argument_spec=argument_spec, mutually_exclusive=[('job_id', 'job_ids')], supports_check_mode=True), report)
 
 
 if __name__ == '__main__':

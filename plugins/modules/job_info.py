@@ -21,22 +21,13 @@ author:
   - dbops.patching maintainers (@dbops)
 extends_documentation_fragment:
   - dbops.patching.oracle
+  - dbops.patching.oracle.service
+  - dbops.patching.connection
   - dbops.patching.wait
   - dbops.patching.attributes
   - dbops.patching.attributes.info_module
-  - dbops.patching.attributes.actiongroup_oracle
+  - dbops.patching.oracle.action_group
 options:
-  service_type:
-    description:
-      - The kind of service instance.
-    type: str
-    choices: [dbaas, MySQLCS]
-    default: dbaas
-  service_name:
-    description:
-      - Name of the service instance.
-    type: str
-    required: true
   job_id:
     description:
       - Id of the job. Exactly one of O(job_id) and O(job_ids) is required.
@@ -171,8 +162,19 @@ elapsed:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dbops.patching.plugins.module_utils._oracle import OracleClient, oracle_argument_spec, service_argument_spec
-from ansible_collections.dbops.patching.plugins.module_utils._runner import job_ids_argument_spec, report_jobs, run_module, wait_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._oracle import (
+    OracleClient,
+    oracle_argument_spec,
+    service_argument_spec,
+)
+from ansible_collections.dbops.patching.plugins.module_utils._runner import (
+    ONE_JOB_ID_OR_MANY,
+    argument_spec_of,
+    job_ids_argument_spec,
+    report_jobs,
+    run_module,
+    wait_argument_spec,
+)
 
 
 def report(run):
@@ -183,18 +185,11 @@ def report(run):
 
 
 def main():
-    argument_spec = oracle_argument_spec()
-    argument_spec.update(service_argument_spec())
-    argument_spec.update(job_ids_argument_spec())
-    argument_spec.update(wait_argument_spec(wait_default=False))
-    argument_spec.update(kind=dict(type='str', default='patch', choices=['patch', 'precheck']))
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[('job_id', 'job_ids')],
-        required_one_of=[('job_id', 'job_ids')],
-        supports_check_mode=True,
+    argument_spec = argument_spec_of(
+        oracle_argument_spec(), service_argument_spec(), job_ids_argument_spec(), wait_argument_spec(wait_default=False),
+        kind=dict(type='str', default='patch', choices=['patch', 'precheck']),
     )
-    run_module(module, report)
+    run_module(AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **ONE_JOB_ID_OR_MANY), report)
 
 
 if __name__ == '__main__':

@@ -24,9 +24,11 @@ author:
   - dbops.patching maintainers (@dbops)
 extends_documentation_fragment:
   - dbops.patching.oracle
+  - dbops.patching.oracle.service
+  - dbops.patching.connection
   - dbops.patching.wait.action
   - dbops.patching.attributes
-  - dbops.patching.attributes.actiongroup_oracle
+  - dbops.patching.oracle.action_group
 attributes:
   check_mode:
     support: full
@@ -37,17 +39,6 @@ attributes:
     details:
       - Shows the patch level before and after, where the API tells it.
 options:
-  service_type:
-    description:
-      - The kind of service instance.
-    type: str
-    choices: [dbaas, MySQLCS]
-    default: dbaas
-  service_name:
-    description:
-      - Name of the service instance.
-    type: str
-    required: true
   patch_id:
     description:
       - Id of the patch to apply, as listed by M(dbops.patching.patch_info) in RV(dbops.patching.patch_info#module:available).
@@ -152,23 +143,28 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dbops.patching.plugins.module_utils._oracle import apply_patch, oracle_argument_spec, service_argument_spec
-from ansible_collections.dbops.patching.plugins.module_utils._runner import run_module, wait_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._oracle import (
+    apply_patch,
+    oracle_argument_spec,
+    service_argument_spec,
+)
+from ansible_collections.dbops.patching.plugins.module_utils._runner import (
+    argument_spec_of,
+    run_module,
+    wait_argument_spec,
+)
 
 
 def main():
-    argument_spec = oracle_argument_spec()
-    argument_spec.update(service_argument_spec())
-    argument_spec.update(wait_argument_spec(wait_default=True))
-    argument_spec.update(
+    argument_spec = argument_spec_of(
+        oracle_argument_spec(), service_argument_spec(), wait_argument_spec(wait_default=True),
         patch_id=dict(type='str', required=True),
         precheck=dict(type='bool', default=False),
         force_apply=dict(type='bool'),
         switch_over=dict(type='bool'),
         note=dict(type='str'),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_module(module, apply_patch)
+    run_module(AnsibleModule(argument_spec=argument_spec, supports_check_mode=True), apply_patch)
 
 
 if __name__ == '__main__':

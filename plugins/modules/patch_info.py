@@ -17,21 +17,12 @@ author:
   - dbops.patching maintainers (@dbops)
 extends_documentation_fragment:
   - dbops.patching.oracle
+  - dbops.patching.oracle.service
+  - dbops.patching.connection
   - dbops.patching.attributes
   - dbops.patching.attributes.info_module
-  - dbops.patching.attributes.actiongroup_oracle
-options:
-  service_type:
-    description:
-      - The kind of service instance.
-    type: str
-    choices: [dbaas, MySQLCS]
-    default: dbaas
-  service_name:
-    description:
-      - Name of the service instance.
-    type: str
-    required: true
+  - dbops.patching.oracle.action_group
+options: {}
 '''
 
 EXAMPLES = r'''
@@ -138,15 +129,19 @@ current_patch_level:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dbops.patching.plugins.module_utils._oracle import list_patches, oracle_argument_spec, service_argument_spec
-from ansible_collections.dbops.patching.plugins.module_utils._runner import run_module
+from ansible_collections.dbops.patching.plugins.module_utils._oracle import (
+    list_patches,
+    oracle_argument_spec,
+    service_argument_spec,
+)
+from ansible_collections.dbops.patching.plugins.module_utils._runner import argument_spec_of, run_module
 
 
 def main():
-    argument_spec = oracle_argument_spec()
-    argument_spec.update(service_argument_spec())
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_module(module, list_patches)
+    argument_spec = argument_spec_of(
+        oracle_argument_spec(), service_argument_spec(),
+    )
+    run_module(AnsibleModule(argument_spec=argument_spec, supports_check_mode=True), list_patches)
 
 
 if __name__ == '__main__':

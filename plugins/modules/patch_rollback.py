@@ -23,9 +23,11 @@ author:
   - dbops.patching maintainers (@dbops)
 extends_documentation_fragment:
   - dbops.patching.oracle
+  - dbops.patching.oracle.service
+  - dbops.patching.connection
   - dbops.patching.wait.action
   - dbops.patching.attributes
-  - dbops.patching.attributes.actiongroup_oracle
+  - dbops.patching.oracle.action_group
 attributes:
   check_mode:
     support: full
@@ -36,17 +38,6 @@ attributes:
     details:
       - Shows the patch level before and after (C(currentPatchLevel) and C(rollbackVersion)), where the API tells it.
 options:
-  service_type:
-    description:
-      - The kind of service instance.
-    type: str
-    choices: [dbaas, MySQLCS]
-    default: dbaas
-  service_name:
-    description:
-      - Name of the service instance.
-    type: str
-    required: true
   rollback_id:
     description:
       - Rollback id of the applied patch (C(rollbackId) in the applied patches). Exactly one of O(rollback_id) and O(patch_id) is required.
@@ -132,27 +123,29 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dbops.patching.plugins.module_utils._oracle import oracle_argument_spec, rollback_patch, service_argument_spec
-from ansible_collections.dbops.patching.plugins.module_utils._runner import run_module, wait_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._oracle import (
+    oracle_argument_spec,
+    rollback_patch,
+    service_argument_spec,
+)
+from ansible_collections.dbops.patching.plugins.module_utils._runner import (
+    argument_spec_of,
+    run_module,
+    wait_argument_spec,
+)
 
 
 def main():
-    argument_spec = oracle_argument_spec()
-    argument_spec.update(service_argument_spec())
-    argument_spec.update(wait_argument_spec(wait_default=True))
-    argument_spec.update(
+    argument_spec = argument_spec_of(
+        oracle_argument_spec(), service_argument_spec(), wait_argument_spec(wait_default=True),
         rollback_id=dict(type='str'),
         patch_id=dict(type='str'),
         switch_over=dict(type='bool'),
         note=dict(type='str'),
     )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[('rollback_id', 'patch_id')],
-        required_one_of=[('rollback_id', 'patch_id')],
-        supports_check_mode=True,
-    )
-    run_module(module, rollback_patch)
+    one_id = [('rollback_id', 'patch_id')]
+    run_module(AnsibleModule(argument_spec=argument_spec, mutually_exclusive=one_id, required_one_of=one_id, supports_check_mode=True),
+               rollback_patch)
 
 
 if __name__ == '__main__':

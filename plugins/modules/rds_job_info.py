@@ -21,10 +21,11 @@ author:
   - dbops.patching maintainers (@dbops)
 extends_documentation_fragment:
   - dbops.patching.otc
+  - dbops.patching.connection
   - dbops.patching.wait
   - dbops.patching.attributes
   - dbops.patching.attributes.info_module
-  - dbops.patching.attributes.actiongroup_otc
+  - dbops.patching.otc.action_group
 options:
   job_id:
     description:
@@ -144,7 +145,14 @@ elapsed:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dbops.patching.plugins.module_utils._otc import OtcClient, otc_argument_spec
-from ansible_collections.dbops.patching.plugins.module_utils._runner import job_ids_argument_spec, report_jobs, run_module, wait_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._runner import (
+    ONE_JOB_ID_OR_MANY,
+    argument_spec_of,
+    job_ids_argument_spec,
+    report_jobs,
+    run_module,
+    wait_argument_spec,
+)
 
 
 def report(run):
@@ -153,16 +161,10 @@ def report(run):
 
 
 def main():
-    argument_spec = otc_argument_spec()
-    argument_spec.update(job_ids_argument_spec())
-    argument_spec.update(wait_argument_spec(wait_default=False))
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[('job_id', 'job_ids')],
-        required_one_of=[('job_id', 'job_ids')],
-        supports_check_mode=True,
+    argument_spec = argument_spec_of(
+        otc_argument_spec(), job_ids_argument_spec(), wait_argument_spec(wait_default=False),
     )
-    run_module(module, report)
+    run_module(AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **ONE_JOB_ID_OR_MANY), report)
 
 
 if __name__ == '__main__':

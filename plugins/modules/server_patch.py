@@ -31,9 +31,10 @@ author:
   - dbops.patching maintainers (@dbops)
 extends_documentation_fragment:
   - dbops.patching.clc
+  - dbops.patching.connection
   - dbops.patching.wait.action
   - dbops.patching.attributes
-  - dbops.patching.attributes.actiongroup_clc
+  - dbops.patching.clc.action_group
 attributes:
   check_mode:
     support: full
@@ -177,7 +178,11 @@ elapsed:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dbops.patching.plugins.module_utils._clc import ClcClient, ServerPatching, clc_argument_spec
-from ansible_collections.dbops.patching.plugins.module_utils._runner import run_module, wait_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._runner import (
+    argument_spec_of,
+    run_module,
+    wait_argument_spec,
+)
 from ansible_collections.dbops.patching.plugins.module_utils._workflow import run_write
 
 
@@ -186,9 +191,8 @@ def patch_servers(run):
 
 
 def main():
-    argument_spec = clc_argument_spec()
-    argument_spec.update(wait_argument_spec(wait_default=True))
-    argument_spec.update(
+    argument_spec = argument_spec_of(
+        clc_argument_spec(), wait_argument_spec(wait_default=True),
         server_ids=dict(type='list', elements='str', required=True),
         os=dict(type='str', choices=['windows', 'linux']),
         package_id=dict(type='str'),
@@ -196,13 +200,9 @@ def main():
         queue_window=dict(type='float', default=60),
         skip_patched_within=dict(type='float'),
     )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[('os', 'package_id')],
-        required_one_of=[('os', 'package_id')],
-        supports_check_mode=True,
-    )
-    run_module(module, patch_servers)
+    one_package = [('os', 'package_id')]
+    run_module(AnsibleModule(argument_spec=argument_spec, mutually_exclusive=one_package, required_one_of=one_package,
+                             supports_check_mode=True), patch_servers)
 
 
 if __name__ == '__main__':

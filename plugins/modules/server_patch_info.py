@@ -18,10 +18,11 @@ author:
   - dbops.patching maintainers (@dbops)
 extends_documentation_fragment:
   - dbops.patching.clc
+  - dbops.patching.connection
   - dbops.patching.wait
   - dbops.patching.attributes
   - dbops.patching.attributes.info_module
-  - dbops.patching.attributes.actiongroup_clc
+  - dbops.patching.clc.action_group
 options:
   server_id:
     description:
@@ -155,7 +156,12 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.dbops.patching.plugins.module_utils._clc import ClcClient, clc_argument_spec
 from ansible_collections.dbops.patching.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import summarize
-from ansible_collections.dbops.patching.plugins.module_utils._runner import report_jobs, run_module, wait_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._runner import (
+    argument_spec_of,
+    report_jobs,
+    run_module,
+    wait_argument_spec,
+)
 
 
 def report(run):
@@ -172,11 +178,11 @@ def report(run):
 
 
 def main():
-    argument_spec = clc_argument_spec()
-    argument_spec.update(wait_argument_spec(wait_default=False))
-    argument_spec.update(server_id=dict(type='str', required=True), execution_id=dict(type='str'))
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_module(module, report)
+    argument_spec = argument_spec_of(
+        clc_argument_spec(), wait_argument_spec(wait_default=False),
+        server_id=dict(type='str', required=True), execution_id=dict(type='str'),
+    )
+    run_module(AnsibleModule(argument_spec=argument_spec, supports_check_mode=True), report)
 
 
 if __name__ == '__main__':
