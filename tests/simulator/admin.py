@@ -10,14 +10,14 @@ import re
 from .common import Reply
 
 PREFIX = '/__admin__/'
-CONFIG_KEYS = ('time_scale', 'otc_job_grace_seconds', 'otc_token_ttl', 'clc_token_ttl', 'activity_filter_shape',
-               'clc_queue_delay', 'fault_seed')
 
 
 def handle(state, request):
     """The Reply to an admin request; ValueError/KeyError/TypeError mean a bad request."""
     name = request.path[len(PREFIX):].strip('/')
     call = ROUTES.get((request.method, name))
+    if call is None and request.method == 'POST' and any(name in cloud.admin_seeds for cloud in state.clouds):
+        call = _seed(name)
     if call is None:
         return Reply(404, {'message': 'unknown admin call %s %s' % (request.method, request.path)})
     body = request.json()
@@ -60,22 +60,12 @@ def _list_faults(state, request, body):
 
 
 def _config(state, request, body):
-    unknown = sorted(set(body) - set(CONFIG_KEYS))
-    if unknown:
-        raise ValueError('unknown config keys: %s' % ', '.join(unknown))
     return Reply(200, state.configure(body))
 
 
-def _seed(kind):
+def _seed(path):
     def seed(state, request, body):
-        with state.lock:
-            if kind == 'oracle/instances':
-                return Reply(200, state.oracle.seed_instance(body))
-            if kind == 'oracle/activities':
-                return Reply(200, state.oracle.seed_activity(body))
-            if kind == 'otc/jobs':
-                return Reply(200, state.otc.seed_job(body))
-            return Reply(200, state.clc.seed_server(body))
+        return Reply(200, state.seed(path, body))
     return seed
 
 
@@ -91,9 +81,5 @@ ROUTES = {
     ('DELETE', 'faults'): _clear_faults,
     ('GET', 'faults'): _list_faults,
     ('POST', 'config'): _config,
-    ('POST', 'oracle/instances'): _seed('oracle/instances'),
-    ('POST', 'oracle/activities'): _seed('oracle/activities'),
-    ('POST', 'otc/jobs'): _seed('otc/jobs'),
-    ('POST', 'clc/servers'): _seed('clc/servers'),
     ('GET', 'state'): _state,
 }

@@ -33,6 +33,15 @@ _PATCH_RE = re.compile(r'^/rest/servers/(?P<alias>[^/]+)/server/(?P<server>[^/]+
 class ClcCloud(object):
     """The v2 API (login, queue) and the patching service of one account."""
 
+    name = 'clc'
+    config = {'clc_token_ttl': 14 * 86400.0, 'clc_queue_delay': 2.0}  # simulated seconds
+    seeds = {'clc': 'seed_server'}
+    admin_seeds = {'clc/servers': 'seed_server'}
+
+    @staticmethod
+    def check_config(key, value):
+        return float(value)
+
     def __init__(self, state):
         self.state = state
         self.tokens = {}

@@ -136,6 +136,17 @@ class Instance(object):
 class OracleCloud(object):
     """The patch API and the activity log of one identity domain."""
 
+    name = 'oracle'
+    config = {'activity_filter_shape': 'wrapped'}  # or 'list': a bare list
+    seeds = {'oracle': 'seed_instance', 'activities': 'seed_activity'}  # --fixtures sections
+    admin_seeds = {'oracle/instances': 'seed_instance', 'oracle/activities': 'seed_activity'}
+
+    @staticmethod
+    def check_config(key, value):
+        if key == 'activity_filter_shape' and value not in ('wrapped', 'list'):
+            raise ValueError('activity_filter_shape is "wrapped" or "list"')
+        return value if key == 'activity_filter_shape' else float(value)
+
     def __init__(self, state):
         self.state = state
         self.instances = {}

@@ -44,6 +44,15 @@ def _example(number, job_id=None):
 class OtcCloud(object):
     """IAM and the RDS job API of one project."""
 
+    name = 'otc'
+    config = {'otc_job_grace_seconds': 5.0, 'otc_token_ttl': 86400.0}
+    seeds = {'otc': 'seed_job'}
+    admin_seeds = {'otc/jobs': 'seed_job'}
+
+    @staticmethod
+    def check_config(key, value):
+        return float(value)
+
     def __init__(self, state):
         self.state = state
         self.tokens = {}

@@ -21,14 +21,12 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import admin, clc, faults, oracle, otc
+from . import admin, faults
+from .clouds import CLOUDS
 from .common import Reply, Request
 
-DEFAULT_CONFIG = dict(otc_job_grace_seconds=5.0, otc_token_ttl=86400.0, clc_token_ttl=14 * 86400.0, activity_filter_shape='wrapped',
-                      clc_queue_delay=2.0, fault_seed=0)
 MAX_LOGGED = 100000  # request log entries kept (the counters are exact regardless)
 MAX_BODY = 10 * 1024 * 1024
-SEED_SECTIONS = ('oracle', 'activities', 'otc', 'clc')
 
 
 class State(object):
@@ -36,11 +34,14 @@ class State(object):
     seconds run ``time_scale`` times faster than real ones and stay continuous when
     the scale changes."""
 
-    def __init__(self, time_scale=1.0):
+    def __init__(self, time_scale=1.0, clouds=CLOUDS):
         self.lock = threading.RLock()
         self.time_scale = float(time_scale)
         self.base_url = ''
-        self.config = dict(DEFAULT_CONFIG)
+        self.defaults = dict(fault_seed=0)
+        for cloud in clouds:
+            self.defaults.update(cloud.config)
+        self.config = dict(self.defaults)
         self.faults = faults.Faults()
         self.log = []
         self.counts = {}
@@ -49,10 +50,8 @@ class State(object):
         self._anchor_real = time.monotonic()
         self._anchor_sim = 0.0
         self._epoch = time.time()
-        self.oracle = oracle.OracleCloud(self)
-        self.otc = otc.OtcCloud(self)
-        self.clc = clc.ClcCloud(self)
-        self.clouds = (self.oracle, self.otc, self.clc)
+        self.clouds = [cloud(self) for cloud in clouds]
+        self.cloud = dict((cloud.name, cloud) for cloud in self.clouds)
 
     # -- simulated time ------------------------------------------------------------
 
@@ -93,7 +92,7 @@ class State(object):
             if time_scale is not None:
                 self.set_time_scale(time_scale)
             self._anchor_real, self._anchor_sim, self._epoch = time.monotonic(), 0.0, time.time()
-            self.config = dict(DEFAULT_CONFIG)
+            self.config = dict(self.defaults)
             self.log = []
             self.counts = {}
             self.accepted = {}
@@ -107,33 +106,42 @@ class State(object):
     def add_seeds(self, seeds):
         """Seeds kept across resets: {"oracle": [INSTANCE...], "activities": [RECORD...],
         "otc": [JOB...], "clc": [SERVER...]} (any subset)."""
-        if not isinstance(seeds, dict) or set(seeds) - set(SEED_SECTIONS):
-            raise ValueError('seeds are a JSON object with the sections %s' % ', '.join(SEED_SECTIONS))
+        sections = [section for cloud in self.clouds for section in cloud.seeds]
+        if not isinstance(seeds, dict) or set(seeds) - set(sections):
+            raise ValueError('seeds are a JSON object with the sections %s' % ', '.join(sections))
         with self.lock:
             self._apply_seeds(seeds)
             self.extra_seeds.append(seeds)
 
     def _apply_seeds(self, seeds):
-        for seed in seeds.get('oracle', []):
-            self.oracle.seed_instance(seed)
-        for record in seeds.get('activities', []):
-            self.oracle.seed_activity(record)
-        for seed in seeds.get('otc', []):
-            self.otc.seed_job(seed)
-        for seed in seeds.get('clc', []):
-            self.clc.seed_server(seed)
+        for cloud in self.clouds:
+            for section, method in cloud.seeds.items():
+                for seed in seeds.get(section, []):
+                    getattr(cloud, method)(seed)
+
+    def seed(self, path, seed):
+        """Seed through the admin path of a cloud (e.g. oracle/instances); KeyError for another path."""
+        for cloud in self.clouds:
+            if path in cloud.admin_seeds:
+                with self.lock:
+                    return getattr(cloud, cloud.admin_seeds[path])(seed)
+        raise KeyError(path)
 
     def configure(self, changes):
         with self.lock:
             changes = dict(changes)
+            unknown = sorted(set(changes) - set(self.config) - set(['time_scale']))
+            if unknown:
+                raise ValueError('unknown config keys: %s' % ', '.join(unknown))
             if 'time_scale' in changes:
                 self.set_time_scale(changes.pop('time_scale'))
             if 'fault_seed' in changes:
-                self.faults.seed(int(changes['fault_seed']))
-            if changes.get('activity_filter_shape', 'wrapped') not in ('wrapped', 'list'):
-                raise ValueError('activity_filter_shape is "wrapped" or "list"')
-            for key, value in changes.items():
-                self.config[key] = value if key == 'activity_filter_shape' else float(value)
+                changes['fault_seed'] = int(changes['fault_seed'])
+                self.faults.seed(changes['fault_seed'])
+            for cloud in self.clouds:
+                for key in set(changes) & set(cloud.config):
+                    changes[key] = cloud.check_config(key, changes[key])
+            self.config.update(changes)
             return dict(self.config, time_scale=self.time_scale)
 
     def record(self, method, path, query, status, accepted=False):
@@ -156,8 +164,8 @@ class State(object):
 
     def dump(self):
         with self.lock:
-            return {'oracle': self.oracle.dump(), 'otc': self.otc.dump(), 'clc': self.clc.dump(), 'faults': self.faults.dump(),
-                    'config': dict(self.config), 'time_scale': self.time_scale, 'now': round(self.now(), 3)}
+            return dict(((cloud.name, cloud.dump()) for cloud in self.clouds), faults=self.faults.dump(),
+                        config=dict(self.config), time_scale=self.time_scale, now=round(self.now(), 3))
 
     # -- the clouds ------------------------------------------------------------------
 
@@ -294,10 +302,10 @@ class Simulator(object):
     """The three clouds on one loopback port: ``start()``, ``base_url``, ``ca_path`` (with
     ``https``), ``state`` (for in-process seeding) and ``stop()``."""
 
-    def __init__(self, time_scale=1.0, https=False, host='127.0.0.1', port=0):
+    def __init__(self, time_scale=1.0, https=False, host='127.0.0.1', port=0, clouds=CLOUDS):
         if not _loopback(host):
             raise ValueError('the simulator binds loopback addresses only, not %r' % host)
-        self.state = State(time_scale)
+        self.state = State(time_scale, clouds)
         self.httpd = _Server((host, port), Handler)
         self.httpd.state = self.state
         self.ca_path = None

@@ -257,3 +257,23 @@ def test_read_entries_lookup_and_description():
     job = _oracle.entry_job(entries[0])
     assert (job['id'], job['state'], job['ended_at']) == ('4208393', 'succeeded', 'end')
     assert _oracle.patch_level_diff('a', 'b') == {'before': {'patch_level': 'a'}, 'after': {'patch_level': 'b'}}
+
+
+def test_a_utf8_password_is_sent_as_utf8_basic_credentials():
+    password = 'pässwörd-✓'
+    client, session = oracle([Call('GET', ACTIVITY + '/job/1', json_body={'jobId': 1, 'status': 'SUCCEED'},
+                                   expect_basic=('username', password))], password=password)
+    client.activity_job('1')
+    assert session.seen[0]['auth'] == ('username', password), 'sent as UTF-8 bytes (the harness decodes them)'
+    header = requests.auth._basic_auth_str(*(part.encode('utf-8') for part in ('username', password)))
+    assert header.startswith('Basic ')
+
+
+def test_plain_http_and_unchecked_certificates_warn():
+    warnings = []
+    _oracle.OracleClient(dict(PARAMS, api_url='http://psm.example.com'), warn=warnings.append, session=FakeSession([]))
+    _oracle.OracleClient(dict(PARAMS, validate_certs=False), warn=warnings.append, session=FakeSession([]))
+    _oracle.OracleClient(dict(PARAMS), warn=warnings.append, session=FakeSession([]))
+    assert warnings == ['http://psm.example.com is plain http://: credentials and tokens cross the network unencrypted.',
+                        'validate_certs is false for https://psm.example.com: credentials go to a server whose certificate '
+                        'is not checked.']

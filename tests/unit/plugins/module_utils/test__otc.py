@@ -5,10 +5,12 @@
 
 import json
 import os
+import threading
+import time
 
 import pytest
 
-from ansible_collections.dbops.patching.plugins.module_utils import _http, _otc
+from ansible_collections.dbops.patching.plugins.module_utils import _http, _otc, _wait
 from ansible_collections.dbops.patching.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call, FakeSession
 
@@ -235,3 +237,43 @@ def test_other_api_errors_are_raised():
     with pytest.raises(_http.HttpStatusError) as info:
         client.rds_job('j')
     assert info.value.api_code == 'DBS.280001'
+
+
+class ExpiringSession(object):
+    """IAM hands out tok-1, tok-2...; RDS refuses tok-1 as expired. Thread-safe, any order."""
+
+    def __init__(self):
+        self.headers = {}
+        self.verify = True
+        self.logins = 0
+        self.lock = threading.Lock()
+
+    def mount(self, prefix, adapter):
+        pass
+
+    def request(self, method, url, params=None, data=None, headers=None, **kwargs):
+        class Answer(object):
+            pass
+
+        answer = Answer()
+        if url.endswith('/auth/tokens'):
+            with self.lock:
+                self.logins += 1
+                token = 'tok-%d' % self.logins
+            time.sleep(0.05)  # a slow IAM: the other polls hit their 401 meanwhile
+            answer.status_code, answer.headers, answer.text = 201, {'X-Subject-Token': token}, '{"token": {}}'
+        elif headers.get('X-Auth-Token') == 'tok-1':
+            answer.status_code, answer.headers, answer.text = 401, {}, '{"error": {"message": "expired"}}'
+        else:
+            answer.status_code, answer.headers = 200, {}
+            answer.text = json.dumps({'job': {'id': params['id'], 'status': 'Completed'}})
+        return answer
+
+
+def test_concurrent_polls_that_hit_an_expired_token_share_one_new_login():
+    session = ExpiringSession()
+    client = _otc.OtcClient(dict(auth_url=IAM, rds_url=RDS, project_id=PROJECT, username='alice', password=PASSWORD,
+                                 validate_certs=True, ca_path=None, request_timeout=30), session=session)
+    result = _wait.Poller(client.rds_job, timeout=0, max_workers=6).run(['j%d' % n for n in range(6)])
+    assert all(job['state'] == 'succeeded' for job in result.jobs.values())
+    assert session.logins == 2, 'one login, then one renewal for all six polls'
