@@ -60,6 +60,7 @@ def sim():
 def run(monkeypatch, sim):
     sim.state.reset()
     sim.state.seed('acme/databases', {'name': 'db1'})
+
     def exit_json(module, **result):
         raise ModuleExit(result, False)
 
