@@ -142,6 +142,7 @@ demo:
 	bash tests/utils/demo.sh
 
 bench: venv
+	$(VENV)/bin/python bench/bench_schedule.py
 	$(VENV)/bin/python bench/bench_simulator.py
 	$(VENV)/bin/python bench/bench_wait.py
 

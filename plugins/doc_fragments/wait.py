@@ -3,7 +3,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-
 class ModuleDocFragment(object):
 
     # Wait options of the modules that follow a job. INFO: wait defaults to false.
@@ -16,17 +15,11 @@ options:
     default: false
   wait_timeout:
     description:
-      - Seconds to wait at most. When they pass, the module fails naming the jobs, the elapsed time and
-        their last state, and still returns the last C(job)/C(jobs) it saw. The job goes on in the cloud;
-        wait again later to resume.
+      - Seconds to wait at most, between 0 and 604800. No retry or request inside the wait runs past it. When it
+        passes, the module fails naming the jobs, the elapsed time and their last state, and still returns the last
+        C(job)/C(jobs) it saw. The job goes on in the cloud; wait again later to resume.
     type: int
     default: 3600
-  poll_interval:
-    description:
-      - Seconds between two polls of a job.
-      - If not set, the interval adapts. It follows the server's C(Retry-After) first, then uses short intervals that grow
-        with jitter up to 30 seconds, shorter again when the job reports it is nearly done.
-    type: float
 '''
 
     # Wait options of the modules that start a job: wait defaults to true.
@@ -39,15 +32,38 @@ options:
     default: true
   wait_timeout:
     description:
-      - Seconds to wait at most. When they pass, the module fails naming the job, the elapsed time and
-        its last state, and still returns the last C(job) it saw. The job goes on in the cloud; resume
-        waiting later with the matching info module and O(wait=true).
+      - Seconds to wait at most, between 0 and 604800. No retry or request inside the wait runs past it. When it
+        passes, the module fails naming the job, the elapsed time and its last state, and still returns the last
+        C(job) it saw, with C(changed) and the job id of what was sent. The job goes on in the cloud; resume waiting
+        later with the matching info module and O(wait=true).
     type: int
     default: 3600
+'''
+
+    # How often a job is read: the same for every module that waits.
+    SCHEDULE = r'''
+options:
   poll_interval:
     description:
-      - Seconds between two polls of the job.
-      - If not set, the interval adapts. It follows the server's C(Retry-After) first, then uses short intervals that grow
-        with jitter up to 30 seconds, shorter again when the job reports it is nearly done.
+      - Seconds between two reads of a job, a fixed interval between 1 and 3600.
+      - If not set, the interval adapts. It follows the server's C(Retry-After) first. When the end of a job can be
+        estimated (from its progress percent and start time, from O(expected_duration), or for Oracle jobs from the
+        shortest and longest past runs of the same operation on the same service in the activity log), it reads at
+        half the time left until the earliest end, never less than 2 seconds apart and never more than
+        O(max_poll_interval), often inside a narrow end window, and more sparsely again when the job runs late.
+        Otherwise it reads after 2, 6 and 18 seconds, then about every 30 seconds (10 % jitter), and every 2 seconds
+        once the job reports 80 % or more.
+      - Every job still running is read once more at the deadline before a timeout is reported.
+    type: float
+  max_poll_interval:
+    description:
+      - The longest time a job goes unread while its end is estimated, so that an early failure is still seen soon.
+        Between 2 and 3600.
+    type: float
+    default: 60
+  expected_duration:
+    description:
+      - Seconds a job usually takes (for example how long the last patch of this service took), to read sparsely while
+        its end is far and often near it. A job that reports its own progress percent is estimated from that instead.
     type: float
 '''

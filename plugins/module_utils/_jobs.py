@@ -11,6 +11,7 @@ providers' normalizers share: stray spaces in keys and values, "60 % ", empty en
 times, ints for ids, one object where an array was documented and the other way
 round. Each cloud's status map and normalizer live with its client."""
 
+import calendar
 import math
 import re
 
@@ -19,6 +20,7 @@ TERMINAL_STATES = frozenset(('succeeded', 'failed', 'canceled'))
 
 _SEPARATORS_RE = re.compile(r'[\s_-]+')
 _PERCENT_RE = re.compile(r'(\d+(?:[.,]\d+)?)')
+_TIME_RE = re.compile(r'^\s*(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?\s*(Z|[+-]\d\d:?\d\d)?\s*$')
 
 
 def canonical_status(status):
@@ -82,6 +84,26 @@ def parse_percent(value):
     if not math.isfinite(number):
         return None
     return max(0, min(100, int(number)))
+
+
+def parse_time(value):
+    """Epoch seconds of the timestamps the clouds send ('2016-12-14T00:36:22.831+0000',
+    '2018-08-06T10:41:14+0000', '2016-03-14T16:20:01Z'; no zone means UTC), or None."""
+    match = _TIME_RE.match(value) if isinstance(value, str) else None
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        epoch = calendar.timegm((int(year), int(month), int(day), int(hour), int(minute), int(second), 0, 0, 0))
+    except (ValueError, OverflowError):
+        return None
+    if fraction:
+        epoch += float('0.' + fraction)
+    if zone and zone != 'Z':
+        sign = -1 if zone[0] == '-' else 1
+        digits = zone[1:].replace(':', '')
+        epoch -= sign * (int(digits[:2]) * 3600 + int(digits[2:]) * 60)
+    return epoch
 
 
 def one_object(value):

@@ -14,6 +14,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.dbops.patching.plugins.module_utils import _http
 from ansible_collections.dbops.patching.plugins.module_utils._errors import (
+    ApiError,
     BadResponseError,
     ModuleFailure,
     NotFoundError,
@@ -24,6 +25,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._jobs import (
     last,
     make_job,
     map_status,
+    parse_time,
     status_table,
     text_or_none,
 )
@@ -322,6 +324,34 @@ class OracleInstance(object):
     def resume_hint(self, job_id):
         return RESUME_HINT % (self.name, job_id)
 
+    def duration_estimate(self):
+        """An ``estimate(key, job)`` for the poller: how long this service's past runs of the
+        same operation took (shortest, longest), from one activity-log read made on first need.
+        Every PSM job shows in the activity log under its own id, which tells its operation."""
+        history = []
+
+        def estimate(key, job):
+            if not history:
+                try:
+                    history.append(self.client.activity_filter({'serviceName': self.name, 'serviceType': self.service_type}))
+                except ApiError:
+                    history.append([])
+            return typical_duration(history[0], key)
+
+        return estimate
+
+
+def typical_duration(records, job_id):
+    """(shortest, longest) duration in seconds of the finished runs among ``records``
+    (normalized activity-log jobs) of the operation that job ``job_id`` is, or None."""
+    own = next((r for r in records if r['id'] == str(job_id)), None)
+    if own is None:
+        return None
+    durations = sorted(parse_time(r['ended_at']) - parse_time(r['started_at']) for r in records
+                       if r['id'] != own['id'] and r['operation'] == own['operation'] and r['state'] == 'succeeded'
+                       and parse_time(r['started_at']) is not None and parse_time(r['ended_at']) is not None)
+    return (durations[0], durations[-1]) if durations else None
+
 
 # -- patch entries -------------------------------------------------------------------------
 
@@ -440,7 +470,8 @@ class _PatchJobAction(WriteAction):
     def follow(self, ref, first_delay=None):
         self.run.result['job_id'] = ref
         job = follow_job(self.run, self.instance.patch_job, ref, self.what, first_delay=first_delay,
-                         resume=self.instance.resume_hint(ref), bound=[self.instance.http])
+                         resume=self.instance.resume_hint(ref), bound=[self.instance.http],
+                         estimate=self.instance.duration_estimate())
         fail_unless_succeeded(job, '%s ended %s (job %s, status %s): %s'
                               % (self.ended_subject(), job and job['state'], ref, job and job['status'], job and job['message']))
 
@@ -466,7 +497,7 @@ class Precheck(WriteAction):
     def run_and_follow(self):
         job_id, first_delay = send_once(self)
         job = follow_job(self.run, self.instance.precheck_job, job_id, 'precheck job', key='precheck_job',
-                         first_delay=first_delay, bound=[self.instance.http],
+                         first_delay=first_delay, bound=[self.instance.http], estimate=self.instance.duration_estimate(),
                          resume=self.instance.resume_hint(job_id) + ' and kind=precheck')
         if job is None or job['state'] != 'succeeded':
             raise ModuleFailure('The precheck of patch %s on %s did not pass (job %s, status %s): %s. The patch was not applied.'

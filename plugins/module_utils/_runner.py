@@ -23,13 +23,15 @@ from ansible_collections.dbops.patching.plugins.module_utils._errors import (
     NotFoundError,
 )
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import summarize
-from ansible_collections.dbops.patching.plugins.module_utils._wait import NOT_FOUND_GRACE, Poller, wait_for
+from ansible_collections.dbops.patching.plugins.module_utils._wait import MAX_POLL_INTERVAL, NOT_FOUND_GRACE, Poller, wait_for
 
 # (option, lowest, highest): finite numbers only, bounds included.
 NUMBER_BOUNDS = (
     ('request_timeout', 1, 3600),
     ('poll_interval', 1, 3600),
     ('wait_timeout', 0, 7 * 24 * 3600),
+    ('max_poll_interval', 2, 3600),
+    ('expected_duration', 1, 7 * 24 * 3600),
 )
 
 
@@ -48,6 +50,8 @@ def wait_argument_spec(wait_default):
         wait=dict(type='bool', default=wait_default),
         wait_timeout=dict(type='int', default=3600),
         poll_interval=dict(type='float'),
+        max_poll_interval=dict(type='float', default=60),
+        expected_duration=dict(type='float'),
     )
 
 
@@ -79,10 +83,16 @@ class Run(object):
         if message not in self.warnings:
             self.warnings.append(message)
 
-    def poller(self, fetch, what, grace=None, bound=(), timeout=None):
-        """A Poller with the run's wait options."""
+    def poller(self, fetch, what, grace=None, bound=(), timeout=None, estimate=None):
+        """A Poller with the run's wait options. The user's expected_duration wins over
+        the provider's ``estimate(key, job)`` (e.g. from the durations of past runs)."""
+        expected = self.params.get('expected_duration')
+        if expected:
+            def estimate(key, job):  # pylint: disable=function-redefined,unused-argument
+                return expected
         return Poller(fetch, timeout=self.params['wait_timeout'] if timeout is None else timeout,
-                      interval=self.params.get('poll_interval'), grace=grace, what=what, bound=bound)
+                      interval=self.params.get('poll_interval'), grace=grace, what=what, bound=bound, estimate=estimate,
+                      max_poll_interval=self.params.get('max_poll_interval') or MAX_POLL_INTERVAL)
 
 
 def check_input(run):
@@ -115,7 +125,7 @@ def requested_job_ids(params):
     return [], False
 
 
-def report_jobs(run, fetch, what, key='job', grace=NOT_FOUND_GRACE, bound=(), ids=None):
+def report_jobs(run, fetch, what, key='job', grace=NOT_FOUND_GRACE, bound=(), ids=None, estimate=None):
     """The body of every job info module: read (and with ``wait`` follow) the jobs of
     job_id/job_ids (or the one id of ``ids``) and fill ``job`` (or ``key``) or ``jobs`` + ``summary`` + ``missing``,
     and ``exists``. A missing job is data unless waiting was asked for."""
@@ -140,7 +150,7 @@ def report_jobs(run, fetch, what, key='job', grace=NOT_FOUND_GRACE, bound=(), id
         shape(Poller(fetch_or_none, timeout=0, tolerate_errors=False).run(ids).jobs)
         return
     try:
-        shape(wait_for(run.poller(fetch, what, grace=grace, bound=bound), ids))
+        shape(wait_for(run.poller(fetch, what, grace=grace, bound=bound, estimate=estimate), ids))
     except DbopsError as exc:
         shape(getattr(exc, 'jobs', {}))
         raise

@@ -9,8 +9,11 @@
 """Follow one or many asynchronous jobs until they end or a deadline passes.
 
 Deadlines use the monotonic clock. Each job has its own schedule: the server's
-Retry-After first, else short intervals that grow with jitter up to a cap, and
-shorter again when the job says it is nearly done. Jobs that are due together
+Retry-After first; else, when the end of the job can be estimated (from its
+progress percent and start, or from an expected duration), half the time left
+until that end, never more than max_poll_interval and never less than a couple of
+seconds, and widening again when the job runs late; else short intervals that grow
+with jitter up to a cap, shorter again when the job says it is nearly done. Jobs that are due together
 are fetched concurrently by a bounded worker pool over the caller's session.
 A read that fails for a passing reason (a gateway error, a cut or unreadable
 answer, a timeout) keeps the last state seen and is tried again on the same
@@ -22,11 +25,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.dbops.patching.plugins.module_utils._errors import ApiError, ModuleFailure, NotFoundError
-from ansible_collections.dbops.patching.plugins.module_utils._jobs import pending_job
+from ansible_collections.dbops.patching.plugins.module_utils._jobs import parse_time, pending_job
 
-INITIAL_INTERVAL = 1.0
-GROWTH = 1.5
-MAX_INTERVAL = 30.0
+INITIAL_INTERVAL = 2.0
+GROWTH = 3.0
+MAX_INTERVAL = 30.0  # without an estimated end
+MAX_POLL_INTERVAL = 60.0  # with one: the longest a job goes unread
 NEAR_END_PROGRESS = 80
 NEAR_END_INTERVAL = 2.0
 DEFAULT_WORKERS = 8
@@ -67,11 +71,14 @@ class Poller(object):
     for the length of a run, so no retry inside a read outlives the wait.
     ``tolerate_errors``: keep the last state when a read fails for a passing reason
     and read again later (for waits); else such an error is raised.
+    ``estimate(key, job)``: the expected total duration of a job in seconds, or None;
+    a job's own progress percent takes precedence. ``wall``: epoch seconds (the jobs'
+    start times are wall-clock times).
     With ``interval`` set, every job is polled at that fixed interval."""
 
     def __init__(self, fetch, timeout, interval=None, clock=None, sleep=None, rand=None,
                  max_workers=DEFAULT_WORKERS, max_interval=MAX_INTERVAL, grace=None, what='job', bound=(),
-                 tolerate_errors=True):
+                 tolerate_errors=True, estimate=None, max_poll_interval=MAX_POLL_INTERVAL, wall=None):
         self.fetch = fetch
         self.timeout = timeout
         self.interval = interval
@@ -84,18 +91,52 @@ class Poller(object):
         self.what = what
         self.bound = tuple(bound)
         self.tolerate_errors = tolerate_errors
+        self.estimate = estimate
+        self.max_poll_interval = max_poll_interval
+        self.wall = wall or time.time
+        self.first_seen = {}
 
-    def next_interval(self, polls, job, retry_after):
+    def next_interval(self, polls, job, retry_after, key=None):
         """Seconds until the next poll of a job that has been polled ``polls`` times."""
         if self.interval is not None:
             return float(self.interval)
         if retry_after is not None:
-            return min(self.max_interval, retry_after)
-        base = min(self.max_interval, INITIAL_INTERVAL * GROWTH ** max(0, polls - 1))
+            return min(self.max_poll_interval, retry_after)
+        cap = min(self.max_interval, self.max_poll_interval)
+        window = self.end_window(key, job)
+        if window is not None:
+            earliest, latest = window
+            if earliest > 0:  # the end is still ahead: half the time left until its earliest moment
+                return min(self.max_poll_interval, max(NEAR_END_INTERVAL, earliest / 2.0))
+            if latest is not None and latest <= 0:  # running late: widen again, a quarter of the delay
+                return min(self.max_poll_interval, max(NEAR_END_INTERVAL, -latest / 4.0))
+            if latest is not None and latest - earliest <= 2 * cap:
+                return NEAR_END_INTERVAL  # inside a narrow end window: read often
+            return cap * self.rand(0.9, 1.1)  # inside a wide one: the steady cadence
+        base = min(cap, INITIAL_INTERVAL * GROWTH ** max(0, polls - 1))
         progress = job.get('progress') if job else None
         if progress is not None and progress >= NEAR_END_PROGRESS:
             base = min(base, NEAR_END_INTERVAL)
-        return min(self.max_interval, base * self.rand(0.8, 1.2))
+        return base * self.rand(0.9, 1.1) if base >= cap else base
+
+    def end_window(self, key, job):
+        """(earliest, latest): seconds from now until the job may end at the earliest and at
+        the latest (negative once passed; latest None when unknown), or None without an
+        estimate. From the job's progress percent (a whole number: the true one lies in
+        [p, p + 1)), else from ``estimate``: a number of seconds, or a (shortest, longest) pair."""
+        if not job or job.get('terminal'):
+            return None
+        started = parse_time(job.get('started_at'))
+        elapsed = self.wall() - started if started is not None else self.clock() - self.first_seen.get(key, self.clock())
+        elapsed = max(0.0, elapsed)
+        progress = job.get('progress')
+        if progress and 0 < progress < 100 and elapsed > 0:
+            return elapsed * 100.0 / (progress + 1) - elapsed, elapsed * 100.0 / progress - elapsed
+        total = self.estimate(key, job) if self.estimate else None
+        if total is None:
+            return None
+        shortest, longest = total if isinstance(total, tuple) else (total, total)
+        return shortest - elapsed, longest - elapsed
 
     def _read(self, key, started, last, unseen, errors):
         """(job, retry_after) of one poll; a passing failure keeps ``last``."""
@@ -149,13 +190,14 @@ class Poller(object):
                 for key, (job, retry_after) in zip(ready, answers):
                     polls[key] += 1
                     jobs[key] = job
+                    self.first_seen.setdefault(key, after)
                     if job is not None and job['terminal'] and key not in unseen:
                         del due[key]
                     elif after >= deadline:
                         del due[key]  # that was the last look, at the deadline
                         late.append(key)
                     else:
-                        due[key] = min(deadline, after + self.next_interval(polls[key], job, retry_after))
+                        due[key] = min(deadline, after + self.next_interval(polls[key], job, retry_after, key))
         finally:
             if executor is not None:
                 executor.shutdown(wait=True)

@@ -155,14 +155,16 @@ def read_once(run, fetch, job_id):
         return None
 
 
-def follow_job(run, fetch, job_id, what, key='job', first_delay=None, resume=None, bound=(), grace=NOT_FOUND_GRACE):
+def follow_job(run, fetch, job_id, what, key='job', first_delay=None, resume=None, bound=(), grace=NOT_FOUND_GRACE,
+               estimate=None):
     """Wait for one job with the run's wait options (or read it once without wait);
     the last state seen is in ``run.result[key]`` on every exit."""
     if not run.wait:
         run.result[key] = read_once(run, fetch, job_id)
         return run.result[key]
     try:
-        job = wait_for(run.poller(fetch, what, grace=grace, bound=bound), [job_id], first_delay=first_delay, resume=resume)[job_id]
+        poller = run.poller(fetch, what, grace=grace, bound=bound, estimate=estimate)
+        job = wait_for(poller, [job_id], first_delay=first_delay, resume=resume)[job_id]
     except WaitTimeout as exc:
         run.result[key] = exc.jobs.get(job_id)
         raise

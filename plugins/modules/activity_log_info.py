@@ -21,6 +21,7 @@ extends_documentation_fragment:
   - dbops.patching.oracle
   - dbops.patching.connection
   - dbops.patching.wait
+  - dbops.patching.wait.schedule
   - dbops.patching.attributes
   - dbops.patching.attributes.info_module
   - dbops.patching.oracle.action_group

@@ -24,6 +24,7 @@ extends_documentation_fragment:
   - dbops.patching.oracle.service
   - dbops.patching.connection
   - dbops.patching.wait
+  - dbops.patching.wait.schedule
   - dbops.patching.attributes
   - dbops.patching.attributes.info_module
   - dbops.patching.oracle.action_group
@@ -181,7 +182,7 @@ def report(run):
     instance = OracleClient(run.params, warn=run.warn).instance(run.params['service_type'], run.params['service_name'])
     kind = run.params['kind']
     report_jobs(run, instance.precheck_job if kind == 'precheck' else instance.patch_job, '%s job' % kind,
-                bound=[instance.http])
+                bound=[instance.http], estimate=instance.duration_estimate())
 
 
 def main():

@@ -26,6 +26,7 @@ extends_documentation_fragment:
   - dbops.patching.oracle.service
   - dbops.patching.connection
   - dbops.patching.wait.action
+  - dbops.patching.wait.schedule
   - dbops.patching.attributes
   - dbops.patching.oracle.action_group
 attributes:

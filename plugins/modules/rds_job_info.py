@@ -23,6 +23,7 @@ extends_documentation_fragment:
   - dbops.patching.otc
   - dbops.patching.connection
   - dbops.patching.wait
+  - dbops.patching.wait.schedule
   - dbops.patching.attributes
   - dbops.patching.attributes.info_module
   - dbops.patching.otc.action_group

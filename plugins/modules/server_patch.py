@@ -33,6 +33,7 @@ extends_documentation_fragment:
   - dbops.patching.clc
   - dbops.patching.connection
   - dbops.patching.wait.action
+  - dbops.patching.wait.schedule
   - dbops.patching.attributes
   - dbops.patching.clc.action_group
 attributes:

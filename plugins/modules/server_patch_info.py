@@ -20,6 +20,7 @@ extends_documentation_fragment:
   - dbops.patching.clc
   - dbops.patching.connection
   - dbops.patching.wait
+  - dbops.patching.wait.schedule
   - dbops.patching.attributes
   - dbops.patching.attributes.info_module
   - dbops.patching.clc.action_group

@@ -238,3 +238,15 @@ def test_seed_002_int_id_becomes_a_string():
     job = _oracle.normalize_activity(record)
     assert job['id'] == '5150771' and job['status'] == 'SUCCEED' and job['terminal'] is True
     assert all(isinstance(m, str) for m in job['messages'])
+
+
+@pytest.mark.parametrize('text, epoch', [
+    ('1970-01-01T00:00:10Z', 10.0),
+    ('1970-01-01T01:00:00+0100', 0.0),
+    ('1970-01-01T00:00:01.500+0000', 1.5),
+    ('1970-01-01 00:01:00', 60.0),
+    ('1970-01-01T00:00:00-00:30', 1800.0),
+    ('', None), (None, None), ('yesterday', None), ('2026-13-45T99:00:00Z', None),
+])
+def test_parse_time(text, epoch):
+    assert _jobs.parse_time(text) == epoch

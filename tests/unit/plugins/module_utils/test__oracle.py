@@ -11,7 +11,7 @@ import requests
 from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import ProtocolError
 
-from ansible_collections.dbops.patching.plugins.module_utils import _http, _oracle
+from ansible_collections.dbops.patching.plugins.module_utils import _http, _jobs, _oracle
 from ansible_collections.dbops.patching.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call, FakeSession
 
@@ -277,3 +277,17 @@ def test_plain_http_and_unchecked_certificates_warn():
     assert warnings == ['http://psm.example.com is plain http://: credentials and tokens cross the network unencrypted.',
                         'validate_certs is false for https://psm.example.com: credentials go to a server whose certificate '
                         'is not checked.']
+
+
+def test_typical_duration_takes_the_same_operation_of_the_same_service():
+    def run(job_id, operation, state, start, end):
+        return _jobs.make_job(job_id, state.upper(), state, operation=operation, started_at=start, ended_at=end)
+
+    records = [run('1', 'PATCH_SERVICE', 'succeeded', '2026-01-01T00:00:00Z', '2026-01-01T00:20:00Z'),
+               run('2', 'PATCH_SERVICE', 'succeeded', '2026-02-01T00:00:00.000+0000', '2026-02-01T00:40:00.000+0000'),
+               run('3', 'PATCH_SERVICE', 'failed', '2026-03-01T00:00:00Z', '2026-03-01T00:01:00Z'),
+               run('4', 'BACKUP', 'succeeded', '2026-03-01T00:00:00Z', '2026-03-01T05:00:00Z'),
+               run('9', 'PATCH_SERVICE', 'running', '2026-04-01T00:00:00Z', None)]
+    assert _oracle.typical_duration(records, '9') == (1200.0, 2400.0)
+    assert _oracle.typical_duration(records, '404') is None, 'a job the log does not show yet has no history'
+    assert _oracle.typical_duration(records[3:], '9') is None

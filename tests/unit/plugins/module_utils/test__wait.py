@@ -41,7 +41,7 @@ def test_adaptive_interval_grows_to_the_cap():
     cloud = Cloud(clock, {'a': 200})
     result = poller(cloud, clock, timeout=1000).run(['a'])
     assert not result.timed_out
-    assert clock.sleeps[:6] == [1.0, 1.5, 2.25, 3.375, 5.0625, 7.59375]
+    assert clock.sleeps[:5] == [2.0, 6.0, 18.0, 30.0, 30.0]
     assert max(clock.sleeps) == 30.0
     assert result.jobs['a']['state'] == 'succeeded'
 
@@ -79,11 +79,41 @@ def test_an_explicit_interval_caps_the_first_delay():
     assert clock.sleeps == [2.0, 2.0, 2.0]
 
 
-def test_faster_near_the_end():
+class Progressing(Cloud):
+    """Jobs that report a progress percent growing linearly to their end, and their start."""
+
+    def fetch(self, key):
+        job, retry_after = super(Progressing, self).fetch(key)
+        if not job['terminal']:
+            job['progress'] = int(100 * self.clock.now / self.ends[key])
+            job['started_at'] = '1970-01-01T00:00:00Z'
+        return job, retry_after
+
+
+def test_progress_gives_an_estimated_end_read_sparsely_while_far_and_often_near_it():
     clock = FakeClock(0)
-    cloud = Cloud(clock, {'a': 100}, progress=90)
-    poller(cloud, clock, timeout=1000).run(['a'])
-    assert max(clock.sleeps) == 2.0
+    cloud = Progressing(clock, {'a': 1800})
+    p = poller(cloud, clock, timeout=7200, wall=clock.monotonic)
+    result = p.run(['a'])
+    assert not result.timed_out and clock.now - 1800 <= 2.0, 'seen within 2 s of its end'
+    assert cloud.fetches['a'] <= 60, 'a 30-minute job costs at most 60 reads'
+    assert max(clock.sleeps) == 60.0, 'never more than max_poll_interval between two reads'
+
+
+def test_an_expected_duration_without_progress_gives_the_same_schedule():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 1800})
+    p = poller(cloud, clock, timeout=7200, estimate=lambda key, job: 1800.0)
+    p.run(['a'])
+    assert clock.now - 1800 <= 2.0 and cloud.fetches['a'] <= 60
+
+
+def test_a_job_that_runs_late_is_read_more_sparsely_again():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 1000})
+    poller(cloud, clock, timeout=7200, estimate=lambda key, job: 300.0).run(['a'])
+    late = [s for s in clock.sleeps if s > 2.0][-3:]
+    assert late == sorted(late) and max(clock.sleeps) <= 60.0 and cloud.fetches['a'] < 60
 
 
 def test_many_jobs_cost_no_more_requests_than_one_at_a_time():
@@ -157,17 +187,20 @@ def test_retry_after_above_the_cap_is_capped():
     clock = FakeClock(0)
     cloud = Cloud(clock, {'a': 100}, retry_after=45.0)
     poller(cloud, clock, timeout=1000).run(['a'])
-    assert clock.sleeps == [30.0] * 4
+    assert clock.sleeps == [45.0] * 3, 'the server asked for 45 s: honoured'
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 100}, retry_after=90.0)
+    poller(cloud, clock, timeout=1000).run(['a'])
+    assert clock.sleeps == [60.0] * 2, 'but never more than max_poll_interval'
 
 
-def test_adaptive_interval_jitter_stays_within_the_cap():
+def test_adaptive_interval_jitter_is_only_at_the_cap_and_around_it():
     p = _wait.Poller(lambda key: (None, None), timeout=10, rand=lambda low, high: high)
-    assert [round(p.next_interval(n, None, None), 4) for n in (1, 2, 3)] == [1.2, 1.8, 2.7]
-    assert p.next_interval(50, None, None) == 30.0
-    assert p.next_interval(50, make_job('a', 'R', 'running', progress=80), None) == 2.4
-    assert p.next_interval(50, make_job('a', 'R', 'running', progress=79), None) == 30.0
+    assert [round(p.next_interval(n, None, None), 4) for n in (1, 2, 3)] == [2.0, 6.0, 18.0]
+    assert round(p.next_interval(50, None, None), 4) == 33.0, 'the steady cadence is jittered around 30 s, 10 % either way'
+    assert p.next_interval(50, make_job('a', 'R', 'running', progress=80), None) == 2.0, 'near the end (no start time)'
     low = _wait.Poller(lambda key: (None, None), timeout=10, rand=lambda low, high: low)
-    assert low.next_interval(50, None, None) == 24.0
+    assert low.next_interval(50, None, None) == 27.0
 
 
 def test_timeout_with_several_jobs_names_every_late_one():

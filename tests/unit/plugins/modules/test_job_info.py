@@ -3,6 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import time
+
 import pytest
 
 from ansible_collections.dbops.patching.plugins.modules import job_info
@@ -55,9 +57,37 @@ def test_precheck_kind_reads_the_checks_endpoint(runner):
     assert result['job']['message'] == 'Disk space shortage on /u01'
 
 
+def history_call(records=()):
+    """The one activity-log read that tells how long this service's past runs took."""
+    return Call('GET', API + '/paas/api/v1.1/activitylog/ExampleIdentityDomain/filter', json_body={'activityLogs': list(records)},
+                expect_params={'serviceName': 'MyTestInstance', 'serviceType': 'MySQLCS'})
+
+
+def activity(job_id, operation, status, start, end=None):
+    return {'jobId': int(job_id), 'operationType': operation, 'status': status, 'startDate': start, 'endDate': end}
+
+
+def test_the_durations_of_past_runs_schedule_the_reads(runner, monkeypatch):
+    monkeypatch.setattr(time, 'time', lambda: 1200.0)  # 100 s after the job's start
+    past = [activity('1', 'ROLLBACK_PATCH', 'SUCCEED', '1970-01-01T00:00:00Z', '1970-01-01T00:10:00Z'),
+            activity('2', 'ROLLBACK_PATCH', 'SUCCEED', '1970-01-01T01:00:00Z', '1970-01-01T01:12:00Z'),
+            activity('3', 'PATCH_SERVICE', 'SUCCEED', '1970-01-01T02:00:00Z', '1970-01-01T04:00:00Z'),
+            activity('4208393', 'ROLLBACK_PATCH', 'RUNNING', '1970-01-01T00:18:20Z')]
+    started = dict(record('4208393', 'IN_PROGRESS', True)[0])
+    started['rollbackResult'] = dict(started['rollbackResult'], startDate='1970-01-01T00:18:20Z')
+    result = runner.success(job_info.main, dict(ARGS, job_id='4208393', wait=True), [
+        Call('GET', BASE + '/patches/applied/job/4208393', status=202, json_body=[started]),
+        history_call(past),
+        Call('GET', BASE + '/patches/applied/job/4208393', status=202, json_body=record('4208393', 'COMPLETED_ROLLBACK', False)),
+    ])
+    assert result['job']['state'] == 'succeeded'
+    assert runner.clock.sleeps == [60.0], 'a 10- to 12-minute rollback, 100 s old: next read in 60 s (max_poll_interval)'
+
+
 def test_wait_follows_until_the_job_ends(runner):
     result = runner.success(job_info.main, dict(ARGS, job_id='4208393', wait=True), [
         Call('GET', BASE + '/patches/applied/job/4208393', status=202, json_body=record('4208393', 'IN_PROGRESS', True)),
+        history_call(),
         Call('GET', BASE + '/patches/applied/job/4208393', status=202, json_body=record('4208393', 'IN PROGRESS', True)),
         Call('GET', BASE + '/patches/applied/job/4208393', status=202, json_body=record('4208393', 'COMPLETED_ROLLBACK', False)),
     ])

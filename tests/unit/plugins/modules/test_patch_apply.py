@@ -7,13 +7,15 @@ import requests
 
 from ansible_collections.dbops.patching.plugins.modules import patch_apply
 from ansible_collections.dbops.patching.tests.unit.plugins.modules.oracle_payloads import (
-    APPLIED, ARGS, AVAILABLE, BASE, PASSWORD, PATCH_ID, applied_record, available, write_answer,
+    API, APPLIED, ARGS, AVAILABLE, BASE, PASSWORD, PATCH_ID, applied_record, available, write_answer,
 )
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call
 
 APPLY_ARGS = dict(ARGS, patch_id=PATCH_ID)
 APPLY_URL = BASE + '/patches/' + PATCH_ID
 JOB_URL = BASE + '/patches/applied/job/5000'
+HISTORY = Call('GET', API + '/paas/api/v1.1/activitylog/ExampleIdentityDomain/filter', json_body=[],
+               expect_params={'serviceName': 'MyTestInstance', 'serviceType': 'MySQLCS'})
 
 
 def job(status, in_progress):
@@ -27,6 +29,7 @@ def test_applies_waits_and_reports_changed(runner):
         Call('PUT', APPLY_URL, status=202, json_body=write_answer('5000', wrapped=False),
              headers={'Location': JOB_URL, 'Retry-After': '60'}, expect_json={'additionalNote': 'KB-43123'}),
         Call('GET', JOB_URL, status=202, json_body=job('IN_PROGRESS', True)),
+        HISTORY,
         Call('GET', JOB_URL, status=202, json_body=job('COMPLETED', False)),
     ])
     assert result['changed'] is True
@@ -102,6 +105,7 @@ def test_precheck_must_pass_before_the_apply(runner):
         Call('GET', BASE + '/patches/checks', json_body=[]),
         Call('PUT', check_url, status=202, json_body={'message': 'submitted', 'jobId': '77'}, headers={'Location': check_job}),
         Call('GET', check_job, status=202, json_body={'jobId': '77', 'status': 'IN_PROGRESS', 'inProgress': True}),
+        HISTORY,
         Call('GET', check_job, status=202, json_body={'jobId': '77', 'status': 'DIDNT_PASS_PRECHECK', 'inProgress': False,
                                                       'preCheckMessages': ['Disk space shortage']}),
     ])

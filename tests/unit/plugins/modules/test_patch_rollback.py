@@ -8,7 +8,7 @@ import requests
 
 from ansible_collections.dbops.patching.plugins.modules import patch_rollback
 from ansible_collections.dbops.patching.tests.unit.plugins.modules.oracle_payloads import (
-    APPLIED, ARGS, BASE, PATCH_ID, ROLLBACK_ID, applied_record, write_answer,
+    API, APPLIED, ARGS, BASE, PATCH_ID, ROLLBACK_ID, applied_record, write_answer,
 )
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call
 
@@ -26,6 +26,7 @@ def test_patch_id_resolves_to_the_rollback_id_of_seed_001(runner):
         Call('PUT', ROLLBACK_URL, status=202, json_body=write_answer('4208393'), expect_json={},
              headers={'Location': JOB_URL, 'Retry-After': '60'}),
         Call('GET', JOB_URL, status=202, json_body=rolling()),
+        Call('GET', API + '/paas/api/v1.1/activitylog/ExampleIdentityDomain/filter', json_body={'activityLogs': []}),
         Call('GET', JOB_URL, status=202, json_body=rolling('COMPLETED_ROLLBACK', False)),
     ])
     assert result['changed'] is True

@@ -319,3 +319,11 @@ def test_timeout_before_the_job_ever_appears_reports_it_missing(runner):
                                   'DBS.200543: The job does not exist.).' % PROJECT)
     assert result['exists'] is False and result['missing'] == ['fresh'] and result['jobs'][1] is None
     assert result['jobs'][0]['state'] == 'running' and result['summary']['total'] == 1
+
+
+def test_wait_timeout_bounds_every_retry_pause(runner):
+    throttled = [Call('GET', RDS, status=429, headers={'Retry-After': '8'}, json_body={'error_code': 'DBS.280001', 'error_msg': 'Too many'})
+                 for dummy in range(2)]
+    result = runner.failure(rds_job_info.main, dict(ARGS, job_id='j1', wait=True, wait_timeout=3), [login()] + throttled)
+    assert sum(runner.clock.sleeps) == 3, '429s asking for 8 s each cost no more than wait_timeout'
+    assert result['msg'].startswith('Timed out after 3 seconds (wait_timeout=3)') and 'Last failed read' in result['msg']
