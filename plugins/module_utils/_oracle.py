@@ -41,6 +41,8 @@ from ansible_collections.dbops.patching.plugins.module_utils._workflow import (
 )
 
 SERVICE_TYPES = ('dbaas', 'MySQLCS')
+PAGE_SIZE = 100  # activity-log records asked for per page
+MAX_PAGES = 50
 RESUME_HINT = 'to resume waiting, run dbops.patching.job_info with service_name=%s, job_id=%s, wait=true'
 
 # Canonical status spellings (see _jobs.canonical_status) -> (state, with_warnings).
@@ -239,8 +241,24 @@ class OracleClient(object):
         return normalize_activity(raw, self.warn), response.retry_after()
 
     def activity_filter(self, query):
-        body = self.http.get(self.activity_path('filter'), params=query).json()
-        return [normalize_activity(r, self.warn) for r in activity_records(body)]
+        """Every activity-log record a search finds, page after page (the log answers
+        ``limit`` records from ``offset``), normalized."""
+        records = []
+        for page in range(MAX_PAGES):
+            params = dict(query, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+            found = activity_records(self.http.get(self.activity_path('filter'), params=params).json())
+            records.extend(found)
+            if len(found) < PAGE_SIZE:
+                break
+        return [normalize_activity(r, self.warn) for r in records]
+
+    def running_activities(self, service_name=None, service_type=None):
+        """{job id: normalized activity} of every operation that has not ended, in one search
+        (every PSM job shows in the activity log under its own id)."""
+        query = dict(status=['NEW', 'RUNNING'])
+        if service_name:
+            query.update(serviceName=service_name, serviceType=service_type)
+        return dict((job['id'], job) for job in self.activity_filter(query) if not job['terminal'])
 
 
 class OracleInstance(object):
@@ -320,6 +338,12 @@ class OracleInstance(object):
         # Oracle requires a JSON body on rollback, even an empty one.
         body = dict((k, v) for k, v in (('additionalNote', note), ('switchOver', switch_over)) if v is not None)
         return self._write(body, 'patches', _http.segment('rollback_id', rollback_id), 'rollback')
+
+    def still_running(self, keys):
+        """For the poller's batch read: {job id: True} for the jobs of ``keys`` that the
+        activity log shows as not ended yet."""
+        running = self.client.running_activities(self.name, self.service_type)
+        return dict((key, True) for key in keys if key in running)
 
     def resume_hint(self, job_id):
         return RESUME_HINT % (self.name, job_id)

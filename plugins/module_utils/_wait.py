@@ -74,11 +74,14 @@ class Poller(object):
     ``estimate(key, job)``: the expected total duration of a job in seconds, or None;
     a job's own progress percent takes precedence. ``wall``: epoch seconds (the jobs'
     start times are wall-clock times).
+    ``fetch_many(keys)``: one request that answers for many jobs at once (a list read),
+    returning {key: job, or True for "still running, nothing new"}; the jobs it does not
+    carry (ended, or never seen yet) are read on their own.
     With ``interval`` set, every job is polled at that fixed interval."""
 
     def __init__(self, fetch, timeout, interval=None, clock=None, sleep=None, rand=None,
                  max_workers=DEFAULT_WORKERS, max_interval=MAX_INTERVAL, grace=None, what='job', bound=(),
-                 tolerate_errors=True, estimate=None, max_poll_interval=MAX_POLL_INTERVAL, wall=None):
+                 tolerate_errors=True, estimate=None, max_poll_interval=MAX_POLL_INTERVAL, wall=None, fetch_many=None):
         self.fetch = fetch
         self.timeout = timeout
         self.interval = interval
@@ -94,6 +97,7 @@ class Poller(object):
         self.estimate = estimate
         self.max_poll_interval = max_poll_interval
         self.wall = wall or time.time
+        self.fetch_many = fetch_many
         self.first_seen = {}
 
     def next_interval(self, polls, job, retry_after, key=None):
@@ -157,6 +161,20 @@ class Poller(object):
         errors.pop(key, None)
         return job, retry_after
 
+    def _read_many(self, keys, errors):
+        """What one batch read says of ``keys``: {key: job or True}; {} without a batch read,
+        for fewer than two jobs, or when it failed for a passing reason (each job is then
+        read on its own)."""
+        if self.fetch_many is None or len(keys) < 2:
+            return {}
+        try:
+            carried = self.fetch_many(keys)
+        except ApiError as exc:
+            if not (exc.transient and self.tolerate_errors):
+                raise
+            return {}
+        return dict((key, job) for key, job in carried.items() if key in keys and job is not None)
+
     def run(self, keys, first_delay=None):
         """Poll every key until all are terminal or the deadline passes.
 
@@ -185,7 +203,11 @@ class Poller(object):
                 if not ready:
                     self.sleep(max(0.0, min(due.values()) - now))
                     continue
-                answers = list(executor.map(read, ready)) if executor else [read(key) for key in ready]
+                carried = self._read_many([key for key in ready if jobs.get(key) is not None], errors)
+                alone = [key for key in ready if key not in carried]
+                answers = dict(zip(alone, executor.map(read, alone) if executor else [read(key) for key in alone]))
+                answers.update((key, (jobs[key] if job is True else job, None)) for key, job in carried.items())
+                answers = [answers[key] for key in ready]
                 after = self.clock()
                 for key, (job, retry_after) in zip(ready, answers):
                     polls[key] += 1

@@ -182,7 +182,7 @@ def report(run):
     instance = OracleClient(run.params, warn=run.warn).instance(run.params['service_type'], run.params['service_name'])
     kind = run.params['kind']
     report_jobs(run, instance.precheck_job if kind == 'precheck' else instance.patch_job, '%s job' % kind,
-                bound=[instance.http], estimate=instance.duration_estimate())
+                bound=[instance.http], estimate=instance.duration_estimate(), fetch_many=instance.still_running)
 
 
 def main():

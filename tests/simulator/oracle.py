@@ -41,6 +41,7 @@ PHASES = {
     'precheck': ('Checking the patch bundle', 'Checking free disk space', 'Checking the database state',
                  'Checking the cluster state'),
 }
+FILTER_PAGE = 10  # records answered per page without a limit (as the psm CLI's default)
 ACTIVITY_TYPES = {'apply': 'PATCH_SERVICE', 'rollback': 'ROLLBACK_PATCH', 'precheck': 'PRECHECK_PATCH'}
 ORACLE_HEADERS = {'Content-Language': 'en', 'X-Frame-Options': 'DENY', 'Vary': 'user-agent'}
 
@@ -525,6 +526,8 @@ class OracleCloud(object):
             records = [r for r in records if (r.get('startDate') or '')[:19] <= request.arg('toStartDate')[:19]]
         order = (request.arg('orderBy') or 'startDate').lower()
         records.sort(key=lambda r: (r.get('startDate') or '', r.get('jobId') or 0), reverse=order.endswith('desc'))
+        offset = int(request.arg('offset') or 0)
+        records = records[offset:offset + int(request.arg('limit') or FILTER_PAGE)]
         if self.state.config.get('activity_filter_shape') == 'list':
             return _reply(200, records)
         return _reply(200, {'activityLogs': records})

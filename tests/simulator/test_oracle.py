@@ -228,6 +228,20 @@ def test_activity_filter(api):
     assert isinstance(plain, list) and [r['jobId'] for r in plain] == [int(rollback_job), int(apply_job), 77]
 
 
+def test_activity_filter_pages(api):
+    for job_id in range(1, 26):
+        api.admin('oracle/activities', {'jobId': job_id, 'serviceName': 'paged', 'serviceType': 'dbaas', 'status': 'SUCCEED',
+                                        'operationType': 'PATCH_SERVICE', 'startDate': '2020-01-01T00:00:%02d.000+0000' % job_id})
+
+    def page(**params):
+        answer = api.oracle('GET', ACTIVITY + '/filter', params=dict(serviceName='paged', orderBy='startDate', **params)).json()
+        return [r['jobId'] for r in answer['activityLogs']]
+
+    assert page() == list(range(1, 11)), 'without a limit, one page of 10'
+    assert page(limit=100) == list(range(1, 26))
+    assert page(limit=10, offset=20) == list(range(21, 26))
+
+
 def test_precheck_and_rollback_in_the_activity_log(api):
     patches = api.seed_instance('db1', duration=1, precheck_duration=1)
     check_job = api.oracle('PUT', patches + '/checks/p1').json()['jobId']

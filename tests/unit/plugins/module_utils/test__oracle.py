@@ -199,7 +199,7 @@ def test_seed_002_activity_job_and_filter():
         Call('GET', ACTIVITY + '/job/5150771', json_body=payload, expect_headers=HEADERS),
         Call('GET', ACTIVITY + '/job/1', status=404, text=''),
         Call('GET', ACTIVITY + '/job/2', json_body=[]),
-        Call('GET', ACTIVITY + '/filter', json_body={'activityLogs': [payload]}, expect_params={'serviceName': 'x'}),
+        Call('GET', ACTIVITY + '/filter', json_body={'activityLogs': [payload]}, expect_params={'serviceName': 'x', 'limit': 100, 'offset': 0}),
     ])
     job, retry_after = client.activity_job('5150771')
     assert (job['id'], job['state'], len(job['messages']), retry_after) == ('5150771', 'succeeded', 17, None)

@@ -59,7 +59,7 @@ def test_warn_is_success_with_warnings_and_both_status_families(runner):
 def test_search_sends_every_filter_with_repeated_values(runner):
     query = {'serviceName': 'db01', 'serviceType': 'dbaas', 'operationType': ['PATCH_SERVICE', 'ROLLBACK_PATCH'],
              'status': ['RUNNING', 'NEW'], 'fromStartDate': '2026-11-01T00:00:00Z', 'toStartDate': '2026-11-30T23:59:59Z',
-             'orderBy': 'startDate:desc'}
+             'orderBy': 'startDate:desc', 'limit': 100, 'offset': 0}
     args = dict(CONNECTION, service_name='db01', service_type='dbaas', operation_type=['PATCH_SERVICE', 'ROLLBACK_PATCH'],
                 status=['RUNNING', 'NEW'], from_start_date='2026-11-01T00:00:00Z', to_start_date='2026-11-30T23:59:59Z',
                 order_by='startDate:desc')
@@ -75,13 +75,13 @@ def test_search_sends_every_filter_with_repeated_values(runner):
 
 def test_search_accepts_a_plain_list_and_sends_no_empty_filter(runner):
     result = runner.success(activity_log_info.main, dict(CONNECTION, service_name='db01', status=[], operation_type=[]), [
-        Call('GET', FILTER, json_body=[record(7, 'SUCCEED', end='2026-11-24T10:30:00.000+0000')], expect_params={'serviceName': 'db01'}),
+        Call('GET', FILTER, json_body=[record(7, 'SUCCEED', end='2026-11-24T10:30:00.000+0000')], expect_params={'serviceName': 'db01', 'limit': 100, 'offset': 0}),
     ])
     assert result['activities'][0]['ended_at'] == '2026-11-24T10:30:00.000+0000'
 
 
 def test_search_without_filters_lists_everything(runner):
-    result = runner.success(activity_log_info.main, CONNECTION, [Call('GET', FILTER, json_body={'activityLogs': []}, expect_params={})])
+    result = runner.success(activity_log_info.main, CONNECTION, [Call('GET', FILTER, json_body={'activityLogs': []}, expect_params={'limit': 100, 'offset': 0})])
     assert result['activities'] == [] and result['summary']['total'] == 0
 
 
@@ -121,10 +121,25 @@ def test_wait_follows_many_jobs(runner):
     assert [j['id'] for j in result['jobs']] == ['1', '2'] and result['jobs'][1]['ended_at'] == '2026-11-24T10:05:00.000+0000'
 
 
+def RUNNING_SEARCH(records):  # pylint: disable=invalid-name
+    """The one search that tells, for a whole poll round, which jobs have not ended."""
+    return Call('GET', FILTER, json_body={'activityLogs': records}, expect_params={'status': ['NEW', 'RUNNING'], 'limit': 100, 'offset': 0})
+
+
+def test_a_poll_round_reads_only_the_jobs_the_search_shows_ended(runner):
+    ids = [str(5150000 + n) for n in range(20)]
+    calls = [job_call(i, record(int(i), 'RUNNING')) for i in ids]
+    calls += [RUNNING_SEARCH([record(int(i), 'RUNNING') for i in ids[5:]])] + [job_call(i, record(int(i), 'SUCCEED')) for i in ids[:5]]
+    calls += [RUNNING_SEARCH([])] + [job_call(i, record(int(i), 'SUCCEED')) for i in ids[5:]]
+    result = runner.success(activity_log_info.main, dict(CONNECTION, job_ids=ids, wait=True, poll_interval=3), calls, any_order=True)
+    assert result['summary']['succeeded'] == 20
+    assert len(runner.session.seen) == 42, '20 jobs in 3 rounds: 42 reads instead of 60'
+
+
 def test_twenty_jobs_at_once(runner):
     ids = [str(5150000 + n) for n in range(20)]
-    calls = [job_call(i, record(int(i), 'RUNNING')) for i in ids] + [job_call(i, record(int(i), 'WARN' if n % 4 else 'SUCCEED'))
-                                                                     for n, i in enumerate(ids)]
+    calls = [job_call(i, record(int(i), 'RUNNING')) for i in ids] + [RUNNING_SEARCH([])] + [
+        job_call(i, record(int(i), 'WARN' if n % 4 else 'SUCCEED')) for n, i in enumerate(ids)]
     result = runner.success(activity_log_info.main, dict(CONNECTION, job_ids=ids, wait=True, poll_interval=3), calls, any_order=True)
     assert [j['id'] for j in result['jobs']] == ids
     assert result['summary']['succeeded'] == 20 and sum(j['with_warnings'] for j in result['jobs']) == 15
