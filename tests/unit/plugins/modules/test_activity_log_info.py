@@ -75,13 +75,15 @@ def test_search_sends_every_filter_with_repeated_values(runner):
 
 def test_search_accepts_a_plain_list_and_sends_no_empty_filter(runner):
     result = runner.success(activity_log_info.main, dict(CONNECTION, service_name='db01', status=[], operation_type=[]), [
-        Call('GET', FILTER, json_body=[record(7, 'SUCCEED', end='2026-11-24T10:30:00.000+0000')], expect_params={'serviceName': 'db01', 'limit': 100, 'offset': 0}),
+        Call('GET', FILTER, json_body=[record(7, 'SUCCEED', end='2026-11-24T10:30:00.000+0000')],
+             expect_params={'serviceName': 'db01', 'limit': 100, 'offset': 0}),
     ])
     assert result['activities'][0]['ended_at'] == '2026-11-24T10:30:00.000+0000'
 
 
 def test_search_without_filters_lists_everything(runner):
-    result = runner.success(activity_log_info.main, CONNECTION, [Call('GET', FILTER, json_body={'activityLogs': []}, expect_params={'limit': 100, 'offset': 0})])
+    result = runner.success(activity_log_info.main, CONNECTION, [
+        Call('GET', FILTER, json_body={'activityLogs': []}, expect_params={'limit': 100, 'offset': 0})])
     assert result['activities'] == [] and result['summary']['total'] == 0
 
 
