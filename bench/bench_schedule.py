@@ -29,20 +29,13 @@ import math
 import os
 import random
 import statistics
-import sys
-import tempfile
+
+from bench_wait import collection_on_path
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+
 MEDIAN = 1800.0
 SIGMA = 0.5
-
-
-def collection_on_path():
-    parent = tempfile.mkdtemp(prefix='bench-coll-')
-    os.makedirs(os.path.join(parent, 'ansible_collections', 'dbops'))
-    os.symlink(ROOT, os.path.join(parent, 'ansible_collections', 'dbops', 'patching'))
-    sys.path.insert(0, parent)
 
 
 class Clock(object):
