@@ -11,10 +11,14 @@ class ModuleDocFragment(object):
 options:
   cloud:
     description:
-      - Name of an entry in C(clouds.yaml) (searched in the current directory, C(~/.config/openstack/)
-        and C(/etc/openstack/); secrets may sit in the matching C(secure.yaml)).
-      - Options given to the task take precedence over the entry.
-      - If not set, the value of the E(OS_CLOUD) environment variable is used.
+      - Name of an entry in C(clouds.yaml), read from the file named by E(OS_CLIENT_CONFIG_FILE) first (AWX's OpenStack
+        credential writes one), then C(./), C(~/.config/openstack/) and C(/etc/openstack/); secrets may sit in the
+        matching C(secure.yaml) or the file named by E(OS_CLIENT_SECURE_FILE).
+      - Options given to the task take precedence over the entry. The entry's C(region_name), C(verify) (V(false), or
+        a CA file) and C(cacert) are used, and its C(auth_type) C(password), C(token) or C(v3applicationcredential).
+      - If not set, the value of the E(OS_CLOUD) environment variable is used. Without either, and without
+        credentials in the options, the only cloud of the first C(clouds.yaml) found is used (as openstacksdk does);
+        a file of several clouds then needs a name.
     type: str
   auth_url:
     description:

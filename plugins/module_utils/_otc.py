@@ -77,52 +77,94 @@ def _merge(base, extra):
     return merged
 
 
-def load_cloud(name, search_dirs=CLOUDS_YAML_DIRS):
-    """The entry ``name`` of the first clouds.yaml found, merged with the same entry
-    of secure.yaml (where secrets may live). Raises ConfigurationError when not found."""
-    if not HAS_YAML:  # pragma: no cover
-        raise ConfigurationError('cloud=%s needs PyYAML to read clouds.yaml.' % name)
-    entry, found = None, []
+def _candidates(search_dirs, environ):
+    """(clouds.yaml, its secure.yaml or None) in the order openstacksdk reads them: the file
+    named by OS_CLIENT_CONFIG_FILE (AWX writes one), then ./, ~/.config/openstack, /etc/openstack."""
+    if environ.get('OS_CLIENT_CONFIG_FILE'):
+        yield environ['OS_CLIENT_CONFIG_FILE'], environ.get('OS_CLIENT_SECURE_FILE')
     for directory in search_dirs:
         directory = os.path.expanduser(directory)
+        secure = next((os.path.join(directory, n) for n in ('secure.yaml', 'secure.yml')
+                       if os.path.isfile(os.path.join(directory, n))), None)
         for filename in ('clouds.yaml', 'clouds.yml'):
-            path = os.path.join(directory, filename)
-            if entry is None and os.path.isfile(path):
-                found.append(path)
-                entry = (_read_yaml(path).get('clouds') or {}).get(name)
-        for filename in ('secure.yaml', 'secure.yml'):
-            path = os.path.join(directory, filename)
-            if entry is not None and os.path.isfile(path):
-                secure = (_read_yaml(path).get('clouds') or {}).get(name)
-                if secure:
-                    entry = _merge(entry, secure)
-                break
-        if entry is not None:
-            break
-    if entry is None:
-        raise ConfigurationError('cloud=%s: no such entry in clouds.yaml (searched %s).'
-                                 % (name, ', '.join(found) or ', '.join(search_dirs)))
-    return entry
+            yield os.path.join(directory, filename), environ.get('OS_CLIENT_SECURE_FILE') or secure
 
 
-def resolve_settings(params, search_dirs=CLOUDS_YAML_DIRS):
-    """Explicit options first, then the clouds.yaml entry named by ``cloud``, then defaults."""
+def load_cloud(name, search_dirs=CLOUDS_YAML_DIRS, environ=None):
+    """The entry ``name`` of the first clouds.yaml that has it, merged with the same entry of
+    its secure.yaml (where secrets may live). Without a name, the one cloud of the first
+    clouds.yaml found, as openstacksdk picks it when OS_CLOUD is unset (None when there is
+    no clouds.yaml). Raises ConfigurationError when the entry cannot be found."""
+    if not HAS_YAML:  # pragma: no cover
+        raise ConfigurationError('cloud=%s needs PyYAML to read clouds.yaml.' % name)
+    environ = os.environ if environ is None else environ
+    found = []
+    for path, secure in _candidates(search_dirs, environ):
+        if not os.path.isfile(path):
+            continue
+        found.append(path)
+        clouds = _read_yaml(path).get('clouds') or {}
+        if name is None:
+            if len(clouds) != 1:
+                raise ConfigurationError('%s holds %d clouds (%s): name one with the cloud option or OS_CLOUD.'
+                                         % (path, len(clouds), ', '.join(sorted(clouds)) or 'none'))
+            name = next(iter(clouds))
+        entry = clouds.get(name)
+        if entry is None:
+            continue
+        if secure and os.path.isfile(secure):
+            extra = (_read_yaml(secure).get('clouds') or {}).get(name)
+            if extra:
+                entry = _merge(entry, extra)
+        return entry
+    if name is None:
+        return None
+    raise ConfigurationError('cloud=%s: no such entry in clouds.yaml (searched %s).'
+                             % (name, ', '.join(found) or ', '.join(search_dirs)))
+
+
+def _from_cloud(entry):
+    """The settings a clouds.yaml entry gives, by auth_type (password, token, application credential)."""
+    auth = entry.get('auth') or {}
+    auth_type = str(entry.get('auth_type') or 'password').lower()
+    settings = dict(auth_url=auth.get('auth_url'), project_id=auth.get('project_id'), project_name=auth.get('project_name'),
+                    domain_name=auth.get('user_domain_name') or auth.get('domain_name') or auth.get('project_domain_name'),
+                    region=entry.get('region_name'), ca_path=entry.get('cacert'))
+    if auth_type in ('token', 'v3token'):
+        settings['auth_token'] = auth.get('token')
+    elif auth_type in ('v3applicationcredential', 'applicationcredential'):
+        settings.update(application_credential_id=auth.get('application_credential_id'),
+                        application_credential_secret=auth.get('application_credential_secret'))
+    elif auth_type in ('password', 'v3password'):
+        settings.update(username=auth.get('username'), password=auth.get('password'), auth_token=auth.get('token'))
+    else:
+        raise ConfigurationError('clouds.yaml auth_type %s is not supported; use password, token or '
+                                 'v3applicationcredential.' % auth_type)
+    verify = entry.get('verify')
+    if isinstance(verify, str) and verify.lower() not in ('true', 'false'):
+        settings['ca_path'] = settings['ca_path'] or verify
+    elif verify is False or str(verify).lower() == 'false':
+        settings['validate_certs'] = False
+    return settings
+
+
+def resolve_settings(params, search_dirs=CLOUDS_YAML_DIRS, environ=None):
+    """Explicit options first, then the clouds.yaml entry named by ``cloud`` (or, without one
+    and without credentials in the options, the only cloud of the clouds.yaml found), then
+    defaults."""
     settings = dict((k, v) for k, v in params.items() if v is not None)
+    entry = None
     if params.get('cloud'):
-        entry = load_cloud(params['cloud'], search_dirs)
-        auth = entry.get('auth') or {}
-        from_cloud = dict(
-            auth_url=auth.get('auth_url'),
-            project_id=auth.get('project_id'),
-            project_name=auth.get('project_name'),
-            domain_name=auth.get('user_domain_name') or auth.get('domain_name'),
-            username=auth.get('username'),
-            password=auth.get('password'),
-            auth_token=auth.get('token'),
-            region=entry.get('region_name'),
-        )
-        for key, value in from_cloud.items():
-            if value is not None:
+        entry = load_cloud(params['cloud'], search_dirs, environ)
+    elif not (params.get('auth_token') or params.get('username')):
+        entry = load_cloud(None, search_dirs, environ)
+    if entry is not None:
+        for key, value in _from_cloud(entry).items():
+            if value is None:
+                continue
+            if key == 'validate_certs':
+                settings[key] = value  # a clouds.yaml that says verify: false means it
+            else:
                 settings.setdefault(key, value)
     settings.setdefault('region', DEFAULT_REGION)
     region = settings['region']
@@ -173,19 +215,24 @@ class OtcAuth(_http.TokenLoginAuth):
                            '(options, OS_* environment variables, or a clouds.yaml entry named by cloud).')
 
     def __init__(self, settings):
-        super(OtcAuth, self).__init__(settings.get('auth_token'),
-                                      can_login=bool(settings.get('username') and settings.get('password')))
+        super(OtcAuth, self).__init__(settings.get('auth_token'), can_login=bool(
+            (settings.get('username') and settings.get('password'))
+            or (settings.get('application_credential_id') and settings.get('application_credential_secret'))))
         self.settings = settings
         self.project_id = settings.get('project_id')
 
     def login_secrets(self):
-        return (self.settings.get('password'),)
+        return (self.settings.get('password'), self.settings.get('application_credential_secret'))
 
     def check_ready(self):
         if not self.project_id:
             raise ConfigurationError('OTC needs project_id (or a login scoped by project_name that returns it).')
 
-    def login(self, client):
+    def login_body(self):
+        """The IAM token request: an application credential (scoped by itself), or a password."""
+        if self.settings.get('application_credential_id'):
+            credential = {'id': self.settings['application_credential_id'], 'secret': self.settings['application_credential_secret']}
+            return {'auth': {'identity': {'methods': ['application_credential'], 'application_credential': credential}}}
         if self.settings.get('project_id'):
             scope = {'id': self.settings['project_id']}
         else:
@@ -193,8 +240,10 @@ class OtcAuth(_http.TokenLoginAuth):
         user = {'name': self.settings['username'], 'password': self.settings['password']}
         if self.settings.get('domain_name'):
             user['domain'] = {'name': self.settings['domain_name']}
-        body = {'auth': {'identity': {'methods': ['password'], 'password': {'user': user}},
-                         'scope': {'project': scope}}}
+        return {'auth': {'identity': {'methods': ['password'], 'password': {'user': user}}, 'scope': {'project': scope}}}
+
+    def login(self, client):
+        body = self.login_body()
         try:
             response = client.post(token_url(self.settings['auth_url']), body=body, authenticate=False, safe=True)
         except HttpStatusError as exc:

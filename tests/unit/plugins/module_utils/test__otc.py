@@ -277,3 +277,64 @@ def test_concurrent_polls_that_hit_an_expired_token_share_one_new_login():
     result = _wait.Poller(client.rds_job, timeout=0, max_workers=6).run(['j%d' % n for n in range(6)])
     assert all(job['state'] == 'succeeded' for job in result.jobs.values())
     assert session.logins == 2, 'one login, then one renewal for all six polls'
+
+
+AWX_CLOUDS = {'clouds': {'devstack': {'auth': {'auth_url': 'https://iam.eu-nl.otc.t-systems.com/v3', 'username': 'awxuser',
+                                               'password': PASSWORD, 'project_name': 'eu-nl_prod', 'domain_name': 'OTC-EU-NL-1'},
+                                      'verify': False, 'region_name': 'eu-nl'}}}
+
+
+def test_the_single_cloud_of_the_file_awx_writes_is_used_without_os_cloud(tmp_path):
+    write(tmp_path, 'awx-clouds.yml', AWX_CLOUDS)
+    environ = {'OS_CLIENT_CONFIG_FILE': str(tmp_path / 'awx-clouds.yml')}
+    settings = _otc.resolve_settings(params(), search_dirs=[], environ=environ)
+    assert (settings['username'], settings['password'], settings['project_name'], settings['domain_name']) == (
+        'awxuser', PASSWORD, 'eu-nl_prod', 'OTC-EU-NL-1')
+    assert settings['region'] == 'eu-nl' and settings['rds_url'] == 'https://rds.eu-nl.otc.t-systems.com'
+    assert settings['validate_certs'] is False, 'verify: false of the cloud entry is honoured'
+    named = _otc.resolve_settings(params(cloud='devstack'), search_dirs=[], environ=environ)
+    assert named['username'] == 'awxuser'
+    given = _otc.resolve_settings(params(username='me', password='pw'), search_dirs=[], environ=environ)
+    assert given['username'] == 'me' and 'project_name' not in given, 'credentials in the options: no file is read'
+
+
+def test_a_file_of_several_clouds_needs_a_name_and_a_secure_file_is_merged(tmp_path):
+    two = {'clouds': {'a': {'auth': {'username': 'u'}}, 'b': {'auth': {'username': 'v'}}}}
+    write(tmp_path, 'clouds.yaml', two)
+    write(tmp_path, 'sec.yaml', {'clouds': {'b': {'auth': {'password': 'from-secure'}}, 'verify': '/etc/ca.pem'}})
+    environ = {'OS_CLIENT_CONFIG_FILE': str(tmp_path / 'clouds.yaml'), 'OS_CLIENT_SECURE_FILE': str(tmp_path / 'sec.yaml')}
+    with pytest.raises(ConfigurationError) as info:
+        _otc.resolve_settings(params(), search_dirs=[], environ=environ)
+    assert str(info.value).endswith('holds 2 clouds (a, b): name one with the cloud option or OS_CLOUD.')
+    settings = _otc.resolve_settings(params(cloud='b'), search_dirs=[], environ=environ)
+    assert (settings['username'], settings['password']) == ('v', 'from-secure')
+    assert _otc.resolve_settings(params(), search_dirs=[], environ={})['auth_url'] == 'https://iam.eu-de.otc.t-systems.com/v3'
+
+
+@pytest.mark.parametrize('entry, expected', [
+    ({'auth_type': 'token', 'auth': {'token': 'tk', 'project_id': 'p'}}, dict(auth_token='tk', project_id='p')),
+    ({'auth_type': 'v3applicationcredential', 'auth': {'application_credential_id': 'ac', 'application_credential_secret': 's'},
+      'cacert': '/etc/otc-ca.pem'}, dict(application_credential_id='ac', application_credential_secret='s', ca_path='/etc/otc-ca.pem')),
+    ({'auth': {'username': 'u', 'password': 'p'}, 'verify': '/etc/ca.pem'}, dict(username='u', password='p', ca_path='/etc/ca.pem')),
+])
+def test_auth_types_and_tls_settings_of_a_cloud_entry(tmp_path, entry, expected):
+    write(tmp_path, 'clouds.yaml', {'clouds': {'x': entry}})
+    settings = _otc.resolve_settings(params(cloud='x'), search_dirs=[str(tmp_path)], environ={})
+    assert dict((k, settings.get(k)) for k in expected) == expected
+
+
+def test_an_unknown_auth_type_is_refused(tmp_path):
+    write(tmp_path, 'clouds.yaml', {'clouds': {'x': {'auth_type': 'v3oidcpassword', 'auth': {}}}})
+    with pytest.raises(ConfigurationError) as info:
+        _otc.resolve_settings(params(cloud='x'), search_dirs=[str(tmp_path)], environ={})
+    assert 'auth_type v3oidcpassword is not supported' in str(info.value)
+
+
+def test_an_application_credential_logs_in_scoped_by_itself():
+    body = {'auth': {'identity': {'methods': ['application_credential'], 'application_credential': {'id': 'ac', 'secret': 's3'}}}}
+    job = Call('GET', RDS + '/v3/%s/jobs' % PROJECT, json_body={'job': {'id': 'j', 'status': 'Running'}})
+    client, session = otc([login_call(expect_json=body), job])
+    client.auth.settings.update(application_credential_id='ac', application_credential_secret='s3')
+    client.auth.can_login = True
+    assert client.rds_job('j')[0]['state'] == 'running'
+    assert 's3' in client.auth.secret_values()
