@@ -181,13 +181,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.dbops.patching.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import summarize
 from ansible_collections.dbops.patching.plugins.module_utils._oracle import OracleClient, oracle_argument_spec
-from ansible_collections.dbops.patching.plugins.module_utils._runner import (
-    argument_spec_of,
-    job_ids_argument_spec,
-    report_jobs,
-    run_module,
-    wait_argument_spec,
-)
+from ansible_collections.dbops.patching.plugins.module_utils._runner import argument_spec_of, job_ids_argument_spec, report_jobs, run_module
+from ansible_collections.dbops.patching.plugins.module_utils._runner import wait_argument_spec
 
 FILTERS = (
     ('service_name', 'serviceName'),

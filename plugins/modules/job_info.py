@@ -163,19 +163,9 @@ elapsed:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dbops.patching.plugins.module_utils._oracle import (
-    OracleClient,
-    oracle_argument_spec,
-    service_argument_spec,
-)
-from ansible_collections.dbops.patching.plugins.module_utils._runner import (
-    ONE_JOB_ID_OR_MANY,
-    argument_spec_of,
-    job_ids_argument_spec,
-    report_jobs,
-    run_module,
-    wait_argument_spec,
-)
+from ansible_collections.dbops.patching.plugins.module_utils._oracle import OracleClient, oracle_argument_spec, service_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._runner import ONE_JOB_ID_OR_MANY, argument_spec_of, job_ids_argument_spec, report_jobs
+from ansible_collections.dbops.patching.plugins.module_utils._runner import run_module, wait_argument_spec
 
 
 def report(run):

@@ -144,16 +144,8 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dbops.patching.plugins.module_utils._oracle import (
-    apply_patch,
-    oracle_argument_spec,
-    service_argument_spec,
-)
-from ansible_collections.dbops.patching.plugins.module_utils._runner import (
-    argument_spec_of,
-    run_module,
-    wait_argument_spec,
-)
+from ansible_collections.dbops.patching.plugins.module_utils._oracle import apply_patch, oracle_argument_spec, service_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._runner import argument_spec_of, run_module, wait_argument_spec
 
 
 def main():

@@ -129,11 +129,7 @@ current_patch_level:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dbops.patching.plugins.module_utils._oracle import (
-    list_patches,
-    oracle_argument_spec,
-    service_argument_spec,
-)
+from ansible_collections.dbops.patching.plugins.module_utils._oracle import list_patches, oracle_argument_spec, service_argument_spec
 from ansible_collections.dbops.patching.plugins.module_utils._runner import argument_spec_of, run_module
 
 

@@ -179,11 +179,7 @@ elapsed:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dbops.patching.plugins.module_utils._clc import ClcClient, ServerPatching, clc_argument_spec
-from ansible_collections.dbops.patching.plugins.module_utils._runner import (
-    argument_spec_of,
-    run_module,
-    wait_argument_spec,
-)
+from ansible_collections.dbops.patching.plugins.module_utils._runner import argument_spec_of, run_module, wait_argument_spec
 from ansible_collections.dbops.patching.plugins.module_utils._workflow import run_write
 
 

@@ -157,12 +157,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.dbops.patching.plugins.module_utils._clc import ClcClient, clc_argument_spec
 from ansible_collections.dbops.patching.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import summarize
-from ansible_collections.dbops.patching.plugins.module_utils._runner import (
-    argument_spec_of,
-    report_jobs,
-    run_module,
-    wait_argument_spec,
-)
+from ansible_collections.dbops.patching.plugins.module_utils._runner import argument_spec_of, report_jobs, run_module, wait_argument_spec
 
 
 def report(run):
