@@ -13,12 +13,16 @@ options:
     description:
       - Whether to verify the API's TLS certificate. Only set to V(false) against test servers; the module warns
         that credentials go to a server whose certificate is not checked.
+      - If not set, the value of the E(ORACLE_PAAS_VALIDATE_CERTS), E(OTC_VALIDATE_CERTS) or E(CLC_VALIDATE_CERTS)
+        environment variable is used (by the module's provider).
     type: bool
     default: true
   ca_path:
     description:
       - PEM file (or directory) of the certificate authorities to trust instead of the system bundle.
       - The module fails before any request when it does not exist.
+      - If not set, the value of the E(ORACLE_PAAS_CA_PATH), E(OTC_CA_PATH) or E(CLC_CA_PATH) environment variable is
+        used (by the module's provider).
     type: path
   request_timeout:
     description:

@@ -79,7 +79,7 @@ def clc_argument_spec():
         token=dict(type='str', no_log=True, fallback=(env_fallback, ['CLC_V2_API_TOKEN'])),
         account_alias=dict(type='str', fallback=(env_fallback, ['CLC_ACCT_ALIAS'])),
     )
-    spec.update(_http.connection_argument_spec())
+    spec.update(_http.connection_argument_spec('CLC'))
     return spec
 
 

@@ -26,6 +26,8 @@ import threading
 import time
 from urllib.parse import quote, quote_plus, urlsplit
 
+from ansible.module_utils.basic import env_fallback
+
 from ansible_collections.dbops.patching.plugins.module_utils._errors import (
     RETRYABLE_STATUS,
     ApiError,
@@ -552,11 +554,12 @@ def _never_connected(exc):
         'nodename nor servname', 'Failed to establish a new connection', 'No route to host'))
 
 
-def connection_argument_spec():
-    """Options every provider takes besides its own credentials and endpoints."""
+def connection_argument_spec(env_prefix):
+    """Options every provider takes besides its own credentials and endpoints; TLS settings
+    fall back to ``<env_prefix>_VALIDATE_CERTS`` and ``<env_prefix>_CA_PATH``."""
     return dict(
-        validate_certs=dict(type='bool', default=True),
-        ca_path=dict(type='path'),
+        validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['%s_VALIDATE_CERTS' % env_prefix])),
+        ca_path=dict(type='path', fallback=(env_fallback, ['%s_CA_PATH' % env_prefix])),
         request_timeout=dict(type='float', default=30),
     )
 

@@ -66,7 +66,7 @@ def oracle_argument_spec():
         username=dict(type='str', fallback=(env_fallback, ['ORACLE_PAAS_USERNAME'])),
         password=dict(type='str', no_log=True, fallback=(env_fallback, ['ORACLE_PAAS_PASSWORD'])),
     )
-    spec.update(_http.connection_argument_spec())
+    spec.update(_http.connection_argument_spec('ORACLE_PAAS'))
     return spec
 
 
@@ -520,7 +520,8 @@ class Precheck(WriteAction):
 
     def run_and_follow(self):
         job_id, first_delay = send_once(self)
-        job = follow_job(self.run, self.instance.precheck_job, job_id, 'precheck job', key='precheck_job',
+        # the apply waits for its precheck to pass, also when the apply itself is not waited for
+        job = follow_job(self.run, self.instance.precheck_job, job_id, 'precheck job', key='precheck_job', wait=True,
                          first_delay=first_delay, bound=[self.instance.http], estimate=self.instance.duration_estimate(),
                          resume=self.instance.resume_hint(job_id) + ' and kind=precheck')
         if job is None or job['state'] != 'succeeded':

@@ -58,7 +58,7 @@ def otc_argument_spec():
         auth_token=dict(type='str', no_log=True, fallback=(env_fallback, ['OS_AUTH_TOKEN'])),
         rds_url=dict(type='str', fallback=(env_fallback, ['OTC_RDS_URL'])),
     )
-    spec.update(_http.connection_argument_spec())
+    spec.update(_http.connection_argument_spec('OTC'))
     return spec
 
 

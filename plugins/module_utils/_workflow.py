@@ -156,10 +156,10 @@ def read_once(run, fetch, job_id):
 
 
 def follow_job(run, fetch, job_id, what, key='job', first_delay=None, resume=None, bound=(), grace=NOT_FOUND_GRACE,
-               estimate=None):
-    """Wait for one job with the run's wait options (or read it once without wait);
-    the last state seen is in ``run.result[key]`` on every exit."""
-    if not run.wait:
+               estimate=None, wait=None):
+    """Wait for one job with the run's wait options (or read it once without wait; ``wait``
+    overrides the run's choice); the last state seen is in ``run.result[key]`` on every exit."""
+    if not (run.wait if wait is None else wait):
         run.result[key] = read_once(run, fetch, job_id)
         return run.result[key]
     try:

@@ -25,7 +25,7 @@ def acme_argument_spec():
         user=dict(type='str', fallback=(env_fallback, ['ACME_USER'])),
         password=dict(type='str', no_log=True, fallback=(env_fallback, ['ACME_PASSWORD'])),
     )
-    spec.update(_http.connection_argument_spec())
+    spec.update(_http.connection_argument_spec('ACME'))
     return spec
 
 

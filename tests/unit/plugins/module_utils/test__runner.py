@@ -65,8 +65,10 @@ def job(job_id, state='succeeded'):
 
 
 def test_argument_specs():
-    assert _http.connection_argument_spec() == dict(validate_certs=dict(type='bool', default=True), ca_path=dict(type='path'),
-                                                    request_timeout=dict(type='float', default=30))
+    spec = _http.connection_argument_spec('ACME')
+    assert spec['validate_certs'] == dict(type='bool', default=True, fallback=(_http.env_fallback, ['ACME_VALIDATE_CERTS']))
+    assert spec['ca_path'] == dict(type='path', fallback=(_http.env_fallback, ['ACME_CA_PATH']))
+    assert spec['request_timeout'] == dict(type='float', default=30)
     assert _runner.wait_argument_spec(False)['wait'] == dict(type='bool', default=False)
     assert _runner.wait_argument_spec(True)['wait_timeout'] == dict(type='int', default=3600)
     assert _runner.job_ids_argument_spec()['job_ids'] == dict(type='list', elements='str')

@@ -235,3 +235,19 @@ def test_precheck_timeout_says_how_to_resume_it(runner):
     assert result['msg'].endswith('run dbops.patching.job_info with service_name=MyTestInstance, job_id=77, wait=true and kind=precheck.')
     assert result['precheck_job']['state'] == 'running' and result['changed'] is False
     assert [w['url'] for w in runner.session.writes()] == [check_url]
+
+
+def test_without_wait_the_precheck_is_still_waited_for_before_the_apply(runner):
+    check_url = BASE + '/patches/checks/' + PATCH_ID
+    check_job = BASE + '/patches/checks/job/77'
+    result = runner.success(patch_apply.main, dict(APPLY_ARGS, precheck=True, wait=False, poll_interval=5), [
+        Call('GET', APPLIED, json_body=[]),
+        Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+        Call('GET', BASE + '/patches/checks', json_body=[]),
+        Call('PUT', check_url, status=202, json_body={'message': 'submitted', 'jobId': '77'}),
+        Call('GET', check_job, status=202, json_body={'jobId': '77', 'status': 'IN_PROGRESS', 'inProgress': True}),
+        Call('GET', check_job, status=202, json_body={'jobId': '77', 'status': 'PASSED_PRECHECK', 'inProgress': False}),
+        Call('PUT', APPLY_URL, status=202, json_body=write_answer('5000')),
+        Call('GET', JOB_URL, status=202, json_body=job('IN_PROGRESS', True)),
+    ])
+    assert result['changed'] is True and result['precheck_job']['state'] == 'succeeded' and result['job']['state'] == 'running'
