@@ -143,6 +143,7 @@ demo:
 
 bench: venv
 	$(VENV)/bin/python bench/bench_schedule.py
+	$(VENV)/bin/python bench/bench_fleet.py
 	$(VENV)/bin/python bench/bench_simulator.py
 	$(VENV)/bin/python bench/bench_wait.py
 
