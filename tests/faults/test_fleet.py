@@ -84,3 +84,39 @@ def test_a_fleet_under_throttling_and_lost_answers_ends_applied_or_rolled_back(a
 
 def instance_records(state, name):
     return state['dbaas/' + name]['applied']
+
+
+def test_slices_each_report_their_part_and_the_merge_covers_every_host_once(api, tmp_path):
+    """AWX job slicing is --limit with every Nth host: three slices, then playbooks/fleet_report.yml."""
+    api.admin('reset', {'time_scale': 60})
+    seed(api)
+    inventory(str(tmp_path / 'inventory.yml'))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_PATH, ORACLE_PAAS_API_URL=api.url,
+               ORACLE_PAAS_IDENTITY_DOMAIN=DOMAIN, ORACLE_PAAS_USERNAME='username', ORACLE_PAAS_PASSWORD='password',
+               ANSIBLE_FORKS='25', ANSIBLE_NOCOLOR='1')
+    playbook = os.path.join(COLLECTION, 'playbooks', 'safe_patch.yml')
+    ansible_playbook = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+    reports = []
+    for number in range(3):
+        hosts = names()[number::3]
+        report_dir = tmp_path / ('slice%d' % number)
+        run = subprocess.run([ansible_playbook, '-i', str(tmp_path / 'inventory.yml'), playbook, '--limit', ','.join(hosts),
+                              '-e', 'safe_patch_serial=%d' % INSTANCES, '-e', 'safe_patch_report_dir=%s' % report_dir],
+                             env=env, capture_output=True, text=True, timeout=1200, check=False)
+        assert run.returncode in (0, 2), run.stdout[-3000:]
+        assert 'Run ' in run.stdout and '| instance | patch | outcome |' in run.stdout, 'the table is in the job output'
+        with open(str(report_dir / 'safe_patch.json')) as handle:
+            part = json.load(handle)
+        assert sorted(row['host'] for row in part['results'] if row['outcome'] != 'not_run') == sorted(hosts)
+        reports.append(str(report_dir / 'safe_patch.json'))
+    merged_dir = tmp_path / 'merged'
+    run = subprocess.run([ansible_playbook, os.path.join(COLLECTION, 'playbooks', 'fleet_report.yml'),
+                          '-e', json.dumps({'safe_patch_report_files': reports}), '-e', 'safe_patch_report_dir=%s' % merged_dir],
+                         env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stdout[-3000:]
+    with open(str(merged_dir / 'safe_patch.json')) as handle:
+        merged = json.load(handle)['results']
+    rows = [row for row in merged if row['outcome'] != 'not_run']
+    assert sorted(row['host'] for row in rows) == names(), 'every host exactly once'
+    assert dict((row['host'], row['outcome']) for row in rows) == dict(
+        (name, 'rolled_back' if name in FAILING else 'applied') for name in names())
