@@ -175,6 +175,15 @@ class Poller(object):
             return {}
         return dict((key, job) for key, job in carried.items() if key in keys and job is not None)
 
+    def _round(self, ready, jobs, read, executor, errors):
+        """(job, retry_after) of every key of ``ready``: what one batch read carries, the
+        other jobs read on their own (concurrently with an executor)."""
+        carried = self._read_many([key for key in ready if jobs.get(key) is not None], errors)
+        alone = [key for key in ready if key not in carried]
+        answers = dict(zip(alone, executor.map(read, alone) if executor else [read(key) for key in alone]))
+        answers.update((key, (jobs[key] if job is True else job, None)) for key, job in carried.items())
+        return [answers[key] for key in ready]
+
     def run(self, keys, first_delay=None):
         """Poll every key until all are terminal or the deadline passes.
 
@@ -203,11 +212,7 @@ class Poller(object):
                 if not ready:
                     self.sleep(max(0.0, min(due.values()) - now))
                     continue
-                carried = self._read_many([key for key in ready if jobs.get(key) is not None], errors)
-                alone = [key for key in ready if key not in carried]
-                answers = dict(zip(alone, executor.map(read, alone) if executor else [read(key) for key in alone]))
-                answers.update((key, (jobs[key] if job is True else job, None)) for key, job in carried.items())
-                answers = [answers[key] for key in ready]
+                answers = self._round(ready, jobs, read, executor, errors)
                 after = self.clock()
                 for key, (job, retry_after) in zip(ready, answers):
                     polls[key] += 1
