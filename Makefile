@@ -12,7 +12,8 @@
 #   make compat       sanity + units on ansible-core 2.16 (Python 3.11) and 2.21 (Python 3.12)
 #   make lint         ansible-lint --profile production (roles/, playbooks/, galaxy.yml, meta/, changelog),
 #                     antsibull-changelog lint, antsibull-docs lint-collection-docs
-#   make build        ansible-galaxy collection build + install into a temp dir, ansible-doc of it
+#   make build        ansible-galaxy collection build + install into a temp dir, ansible-doc of it,
+#                     ansible-builder create of docs/awx/execution-environment.yml
 #   make bench        the benchmarks in bench/ (results in bench/results/)
 # Everything is installed into virtual environments under this directory (.venv*); ansible-test
 # runs on a copy in build/ansible_collections/dbops/patching that is its own git work tree.
@@ -130,7 +131,10 @@ build: venv copy
 	$(VENV)/bin/ansible-galaxy collection install --offline -p $(BUILD)/installed $(BUILD)/dist/dbops-patching-*.tar.gz
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed $(VENV)/bin/ansible-doc dbops.patching.patch_apply >/dev/null
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed $(VENV)/bin/ansible-doc -t role dbops.patching.safe_patch >/dev/null
-	@echo "built and installed: $$(cd $(BUILD)/dist && ls)"
+	rm -rf $(BUILD)/ee-context
+	cd docs/awx && $(VENV)/bin/ansible-builder create -f execution-environment.yml -c $(BUILD)/ee-context >/dev/null
+	test -s $(BUILD)/ee-context/Containerfile -o -s $(BUILD)/ee-context/Dockerfile
+	@echo "built and installed: $$(cd $(BUILD)/dist && ls); execution environment context: $(BUILD)/ee-context"
 
 # Every check, keeping on after a failure; ends with "N passed, M failed" (make targets).
 test:
