@@ -14,6 +14,7 @@
 #                     antsibull-changelog lint, antsibull-docs lint-collection-docs
 #   make build        ansible-galaxy collection build + install into a temp dir, ansible-doc of it,
 #                     ansible-builder create of docs/awx/execution-environment.yml
+#   make docs         the module and role pages (antsibull-docs + Sphinx) in build/docsite/build/html
 #   make bench        the benchmarks in bench/ (results in bench/results/)
 # Everything is installed into virtual environments under this directory (.venv*); ansible-test
 # runs on a copy in build/ansible_collections/dbops/patching that is its own git work tree.
@@ -29,12 +30,13 @@ PYTHON312 ?= $(call find_python,python3.12 $(wildcard $(HOME)/.pyenv/versions/3.
 VENV := $(CURDIR)/.venv
 VENV216 := $(CURDIR)/.venv-2.16
 VENV221 := $(CURDIR)/.venv-2.21
+VENVDOCS := $(CURDIR)/.venv-docs
 BUILD := $(CURDIR)/build
 COLL := $(BUILD)/ansible_collections/dbops/patching
 COVERAGE_MIN := 90
 UTILS := $(CURDIR)/tests/utils
 
-.PHONY: help test demo venv copy sanity coverage units simulator faults integration compat compat-2.16 \
+.PHONY: help test demo venv copy sanity coverage units simulator faults integration compat compat-2.16 docs \
 	compat-2.21 lint build bench clean distclean
 
 help:
@@ -59,6 +61,11 @@ $(VENV216)/.installed: tests/utils/requirements-core-2.16.txt
 $(VENV221)/.installed: tests/utils/requirements-core-2.21.txt
 	test -x $(VENV221)/bin/python || $(PYTHON312) -m venv $(VENV221)
 	$(VENV221)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/utils/requirements-core-2.21.txt
+	touch $@
+
+$(VENVDOCS)/.installed: tests/utils/requirements-docs.txt
+	test -x $(VENVDOCS)/bin/python || $(PYTHON) -m venv $(VENVDOCS)
+	$(VENVDOCS)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/utils/requirements-docs.txt
 	touch $@
 
 # ansible-test would download get-pip.py (unreachable here); put the offline stand-in where it
@@ -125,6 +132,19 @@ lint: venv copy
 	cd $(COLL) && PATH=$(VENV)/bin:$$PATH $(VENV)/bin/antsibull-docs lint-collection-docs --plugin-docs .
 	@echo "lint: ansible-lint (production), antsibull-changelog and antsibull-docs passed"
 
+# The module and role pages, generated from the plugins' own documentation (antsibull-docs + Sphinx).
+# Offline, the intersphinx inventories of docs.ansible.com cannot be reached: built without -W.
+docs: copy $(VENVDOCS)/.installed
+	rm -rf $(BUILD)/docsite && mkdir -p $(BUILD)/docsite
+	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) $(VENVDOCS)/bin/antsibull-docs sphinx-init --use-current \
+	  --dest-dir $(BUILD)/docsite dbops.patching >/dev/null
+	sed -i 's/ -W --keep-going//' $(BUILD)/docsite/build.sh
+	cd $(BUILD)/docsite && PATH=$(VENVDOCS)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD) bash build.sh >build.log 2>&1 \
+	  || { tail -n 30 $(BUILD)/docsite/build.log; exit 1; }
+	test -s $(BUILD)/docsite/build/html/collections/dbops/patching/patch_apply_module.html
+	test -s $(BUILD)/docsite/build/html/collections/dbops/patching/safe_patch_role.html
+	@echo "docs: $(BUILD)/docsite/build/html/index.html"
+
 build: venv copy
 	rm -rf $(BUILD)/dist $(BUILD)/installed && mkdir -p $(BUILD)/dist $(BUILD)/installed
 	cd $(COLL) && $(VENV)/bin/ansible-galaxy collection build --output-path $(BUILD)/dist
@@ -138,7 +158,7 @@ build: venv copy
 
 # Every check, keeping on after a failure; ends with "N passed, M failed" (make targets).
 test:
-	MAKE='$(MAKE)' bash $(UTILS)/run_targets.sh sanity coverage units simulator faults integration compat-2.16 compat-2.21 lint build
+	MAKE='$(MAKE)' bash $(UTILS)/run_targets.sh sanity coverage units simulator faults integration compat-2.16 compat-2.21 lint docs build
 
 # --- the rest ----------------------------------------------------------------------------------
 
@@ -155,4 +175,4 @@ clean:
 	rm -rf $(BUILD) tests/output reports importer_result.json tests/integration/integration_config.yml .coverage
 
 distclean: clean
-	rm -rf .venv .venv-2.16 .venv-2.21 .venv-demo
+	rm -rf .venv .venv-2.16 .venv-2.21 .venv-demo .venv-docs
