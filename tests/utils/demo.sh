@@ -59,7 +59,7 @@ py="$venv/bin/python"
 mkdir -p "$work/collections/ansible_collections/dbops"
 ln -s "$root" "$work/collections/ansible_collections/dbops/patching"
 
-echo "==> starting the cloud simulator (time scale $time_scale)"
+echo "==> starting the cloud simulator: simulated time runs ${time_scale}x faster than real time"
 "$py" tests/simulator/run.py --port 0 --port-file "$work/url" --time-scale "$time_scale" >"$work/simulator.log" 2>&1 &
 sim=$!
 for _ in $(seq 1 100); do [ -s "$work/url" ] && break; sleep 0.1; done
@@ -90,6 +90,8 @@ reports="$root/reports"
 rm -f "$reports/safe_patch.json" "$reports/safe_patch.md"
 
 echo "==> ansible-playbook playbooks/safe_patch.yml -i playbooks/inventory/demo.yml (6 instances at a time)"
+echo "    The patches of demo-db05 and demo-db09 fail on purpose: their FAILED and rescued lines below are the"
+echo "    safe_patch role catching the failure and rolling the patch back, as it should."
 start=$(date +%s)
 status=0
 "$venv/bin/ansible-playbook" -i playbooks/inventory/demo.yml playbooks/safe_patch.yml \
