@@ -59,7 +59,7 @@ def job_state(make_job, key, now, end, progress):
     return job
 
 
-def follow_with_poller(_wait, make_job, ends, progress=False, estimate=None):
+def follow_with_poller(_wait, make_job, ends, progress=False, estimate=None, max_poll_interval=60.0):
     """(latency after the last end, reads per job) of one Poller over ``ends`` (key -> end)."""
     clock = Clock()
     reads = {'n': 0}
@@ -73,7 +73,7 @@ def follow_with_poller(_wait, make_job, ends, progress=False, estimate=None):
         return job, None
 
     poller = _wait.Poller(fetch, timeout=10 * 86400, clock=clock.monotonic, sleep=clock.sleep, rand=random.Random(1).uniform,
-                          max_workers=1, estimate=estimate, wall=clock.monotonic)
+                          max_workers=1, estimate=estimate, wall=clock.monotonic, max_poll_interval=max_poll_interval)
     poller.run(list(ends))
     return dict((key, seen[key] - ends[key]) for key in ends), reads['n']
 
@@ -119,13 +119,16 @@ def single_jobs(_wait, make_job, durations):
     contenders = (
         ('collection, no estimate', {}),
         ('collection, progress percent', dict(progress=True)),
-        ('collection, expected_duration', 'exact'),
+        ('collection, expected_duration', dict(exact=True)),
         ('collection, history of 10 runs', dict(estimate=lambda key, job: history)),
+        ('progress, max_poll_interval 30', dict(progress=True, max_poll_interval=30.0)),
     )
     for name, options in contenders:
         latencies, reads = [], 0
         for index, end in enumerate(durations):
-            kwargs = dict(estimate=lambda key, job, end=end: end) if options == 'exact' else options
+            kwargs = dict(options)
+            if kwargs.pop('exact', False):
+                kwargs['estimate'] = lambda key, job, end=end: end
             late, count = follow_with_poller(_wait, make_job, {'j%d' % index: end}, **kwargs)
             latencies.extend(late.values())
             reads += count

@@ -29,8 +29,8 @@ from ansible_collections.dbops.patching.plugins.module_utils._jobs import parse_
 
 INITIAL_INTERVAL = 2.0
 GROWTH = 3.0
-MAX_INTERVAL = 30.0  # without an estimated end
-MAX_POLL_INTERVAL = 60.0  # with one: the longest a job goes unread
+MAX_INTERVAL = 30.0  # without an estimated end, backing off "to at most 30 s" (the contract)
+MAX_POLL_INTERVAL = 60.0  # with one: the longest a job goes unread (max_poll_interval's default)
 NEAR_END_PROGRESS = 80
 NEAR_END_INTERVAL = 2.0
 DEFAULT_WORKERS = 8
@@ -116,12 +116,12 @@ class Poller(object):
                 return min(self.max_poll_interval, max(NEAR_END_INTERVAL, -latest / 4.0))
             if latest is not None and latest - earliest <= 2 * cap:
                 return NEAR_END_INTERVAL  # inside a narrow end window: read often
-            return cap * self.rand(0.9, 1.1)  # inside a wide one: the steady cadence
+            return cap * self.rand(0.9, 1.0)  # inside a wide one: the steady cadence
         base = min(cap, INITIAL_INTERVAL * GROWTH ** max(0, polls - 1))
         progress = job.get('progress') if job else None
         if progress is not None and progress >= NEAR_END_PROGRESS:
             base = min(base, NEAR_END_INTERVAL)
-        return base * self.rand(0.9, 1.1) if base >= cap else base
+        return base * self.rand(0.9, 1.0) if base >= cap else base
 
     def end_window(self, key, job):
         """(earliest, latest): seconds from now until the job may end at the earliest and at

@@ -93,17 +93,21 @@ class Progressing(Cloud):
 def test_progress_gives_an_estimated_end_read_sparsely_while_far_and_often_near_it():
     clock = FakeClock(0)
     cloud = Progressing(clock, {'a': 1800})
-    p = poller(cloud, clock, timeout=7200, wall=clock.monotonic)
+    p = poller(cloud, clock, timeout=7200, wall=clock.monotonic, max_poll_interval=60.0)
     result = p.run(['a'])
     assert not result.timed_out and clock.now - 1800 <= 2.0, 'seen within 2 s of its end'
     assert cloud.fetches['a'] <= 60, 'a 30-minute job costs at most 60 reads'
     assert max(clock.sleeps) == 60.0, 'never more than max_poll_interval between two reads'
+    clock = FakeClock(0)
+    cloud = Progressing(clock, {'a': 1800})
+    poller(cloud, clock, timeout=7200, wall=clock.monotonic, max_poll_interval=30.0).run(['a'])
+    assert max(clock.sleeps) == 30.0 and clock.now - 1800 <= 2.0, 'a lower max_poll_interval is honoured'
 
 
 def test_an_expected_duration_without_progress_gives_the_same_schedule():
     clock = FakeClock(0)
     cloud = Cloud(clock, {'a': 1800})
-    p = poller(cloud, clock, timeout=7200, estimate=lambda key, job: 1800.0)
+    p = poller(cloud, clock, timeout=7200, estimate=lambda key, job: 1800.0, max_poll_interval=60.0)
     p.run(['a'])
     assert clock.now - 1800 <= 2.0 and cloud.fetches['a'] <= 60
 
@@ -186,18 +190,18 @@ def test_fixed_poll_interval_ignores_growth_retry_after_and_progress():
 def test_retry_after_above_the_cap_is_capped():
     clock = FakeClock(0)
     cloud = Cloud(clock, {'a': 100}, retry_after=45.0)
-    poller(cloud, clock, timeout=1000).run(['a'])
+    poller(cloud, clock, timeout=1000, max_poll_interval=60.0).run(['a'])
     assert clock.sleeps == [45.0] * 3, 'the server asked for 45 s: honoured'
     clock = FakeClock(0)
     cloud = Cloud(clock, {'a': 100}, retry_after=90.0)
     poller(cloud, clock, timeout=1000).run(['a'])
-    assert clock.sleeps == [60.0] * 2, 'but never more than max_poll_interval'
+    assert clock.sleeps == [60.0] * 2, 'but never more than max_poll_interval (60 s by default)'
 
 
 def test_adaptive_interval_jitter_is_only_at_the_cap_and_around_it():
     p = _wait.Poller(lambda key: (None, None), timeout=10, rand=lambda low, high: high)
     assert [round(p.next_interval(n, None, None), 4) for n in (1, 2, 3)] == [2.0, 6.0, 18.0]
-    assert round(p.next_interval(50, None, None), 4) == 33.0, 'the steady cadence is jittered around 30 s, 10 % either way'
+    assert round(p.next_interval(50, None, None), 4) == 30.0, 'the steady cadence is jittered below 30 s, never above'
     assert p.next_interval(50, make_job('a', 'R', 'running', progress=80), None) == 2.0, 'near the end (no start time)'
     low = _wait.Poller(lambda key: (None, None), timeout=10, rand=lambda low, high: low)
     assert low.next_interval(50, None, None) == 27.0

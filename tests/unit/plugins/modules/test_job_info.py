@@ -75,13 +75,13 @@ def test_the_durations_of_past_runs_schedule_the_reads(runner, monkeypatch):
             activity('4208393', 'ROLLBACK_PATCH', 'RUNNING', '1970-01-01T00:18:20Z')]
     started = dict(record('4208393', 'IN_PROGRESS', True)[0])
     started['rollbackResult'] = dict(started['rollbackResult'], startDate='1970-01-01T00:18:20Z')
-    result = runner.success(job_info.main, dict(ARGS, job_id='4208393', wait=True), [
+    result = runner.success(job_info.main, dict(ARGS, job_id='4208393', wait=True, max_poll_interval=300), [
         Call('GET', BASE + '/patches/applied/job/4208393', status=202, json_body=[started]),
         history_call(past),
         Call('GET', BASE + '/patches/applied/job/4208393', status=202, json_body=record('4208393', 'COMPLETED_ROLLBACK', False)),
     ])
     assert result['job']['state'] == 'succeeded'
-    assert runner.clock.sleeps == [60.0], 'a 10- to 12-minute rollback, 100 s old: next read in 60 s (max_poll_interval)'
+    assert runner.clock.sleeps == [250.0], 'a 10- to 12-minute rollback, 100 s old: half the 500 s left until its earliest end'
 
 
 def test_wait_follows_until_the_job_ends(runner):
