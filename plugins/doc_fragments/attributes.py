@@ -29,3 +29,17 @@ attributes:
     details:
       - This module never changes anything.
 '''
+
+    # Attributes of the login modules (otc_auth, clc_auth).
+    LOGIN_MODULE = r'''
+options: {}
+attributes:
+  check_mode:
+    support: full
+    details:
+      - A login changes nothing; it runs in check mode too.
+  diff_mode:
+    support: N/A
+    details:
+      - This module changes nothing.
+'''

@@ -21,16 +21,8 @@ extends_documentation_fragment:
   - dbops.patching.otc
   - dbops.patching.connection
   - dbops.patching.attributes
+  - dbops.patching.attributes.login_module
   - dbops.patching.otc.action_group
-attributes:
-  check_mode:
-    support: full
-    details:
-      - A login changes nothing; it runs in check mode too.
-  diff_mode:
-    support: N/A
-    details:
-      - This module changes nothing.
 options: {}
 '''
 
