@@ -72,6 +72,8 @@ $(VENVDOCS)/.installed: tests/utils/requirements-docs.txt
 # looks first. Done on every run: CI may start with an empty HOME.
 getpip = bash $(UTILS)/install_get_pip.sh $(1)
 
+# The copy in build/ (git-ignored) gets its own repository: collection_copy.sh runs `git init` in it, since
+# ansible-test lists files through git and would otherwise skip every file (sanity.sh fails on that, too).
 copy:
 	bash $(UTILS)/collection_copy.sh $(BUILD) >/dev/null
 
