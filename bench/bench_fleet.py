@@ -24,7 +24,7 @@ import time
 import requests
 import yaml
 
-from bench_wait import admin, start_simulator
+from bench_wait import admin, start_simulator, write_results
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -85,11 +85,8 @@ def main():
     per, together = results['per-instance waits'], results['batch waits together']
     ratios = dict(requests=round(together['requests'] / float(per['requests']), 3), wall=round(together['wall_s'] / per['wall_s'], 3))
     print('together / per instance: requests %.3f, wall time %.3f' % (ratios['requests'], ratios['wall']))
-    os.makedirs(os.path.join(HERE, 'results'), exist_ok=True)
-    with open(os.path.join(HERE, 'results', 'fleet.json'), 'w') as handle:
-        json.dump(dict(instances=args.instances, forks=args.forks, time_scale=args.time_scale, results=results, ratios=ratios),
-                  handle, indent=2, sort_keys=True)
-        handle.write('\n')
+    write_results('fleet.json', dict(instances=args.instances, forks=args.forks, time_scale=args.time_scale, results=results,
+                                     ratios=ratios))
     print('wrote bench/results/fleet.json')
 
 

@@ -24,15 +24,12 @@ Usage: python bench/bench_schedule.py [--jobs 300] [--fleet 200] [--seed 7]
 """
 
 import argparse
-import json
 import math
-import os
 import random
 import statistics
 
-from bench_wait import collection_on_path
+from bench_wait import collection_on_path, write_results
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 MEDIAN = 1800.0
 SIGMA = 0.5
@@ -183,11 +180,8 @@ def main():
     ratios = dict((name, dict(latency_vs_uri30=round(row['median_latency_s'] / uri['median_latency_s'], 3),
                               requests_vs_uri30=round(row['requests_per_job'] / uri['requests_per_job'], 3)))
                   for name, row in singles.items())
-    os.makedirs(os.path.join(HERE, 'results'), exist_ok=True)
-    with open(os.path.join(HERE, 'results', 'schedule.json'), 'w') as handle:
-        json.dump(dict(jobs=args.jobs, fleet=args.fleet, seed=args.seed, median_duration_s=MEDIAN, sigma=SIGMA,
-                       single=singles, fleet_results=fleets, ratios=ratios), handle, indent=2, sort_keys=True)
-        handle.write('\n')
+    write_results('schedule.json', dict(jobs=args.jobs, fleet=args.fleet, seed=args.seed, median_duration_s=MEDIAN, sigma=SIGMA,
+                                        single=singles, fleet_results=fleets, ratios=ratios))
     print('\nwrote bench/results/schedule.json')
 
 

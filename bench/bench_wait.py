@@ -42,6 +42,14 @@ def collection_on_path():
     sys.path.insert(0, parent)
 
 
+def write_results(name, data):
+    """Write bench/results/NAME (JSON, keys sorted) for the next run to compare with."""
+    os.makedirs(os.path.join(HERE, 'results'), exist_ok=True)
+    with open(os.path.join(HERE, 'results', name), 'w') as handle:
+        json.dump(data, handle, indent=2, sort_keys=True)
+        handle.write('\n')
+
+
 def start_simulator(time_scale):
     port_file = os.path.join(tempfile.mkdtemp(prefix='bench-sim-'), 'url')
     proc = subprocess.Popen([sys.executable, os.path.join(ROOT, 'tests', 'simulator', 'run.py'), '--port', '0',
@@ -169,12 +177,9 @@ def main():
         print('%-11s %6d %9d %9.2f %18.2f' % (row['mode'], row['jobs'], row['requests'], row['seconds'], row['late_after_last_end']))
     print('requests together / one by one = %s; together noticed the last end %.2f s after it, within one poll interval (%.2f s): %s'
           % (summary['requests_ratio'], together['late_after_last_end'], summary['poll_interval_at_last_end_s'], summary['within_one_interval']))
-    os.makedirs(os.path.join(HERE, 'results'), exist_ok=True)
-    with open(os.path.join(HERE, 'results', 'wait.json'), 'w') as handle:
-        json.dump(dict(benchmark='wait', time_scale=args.time_scale, max_duration=args.max_duration, rows=rows,
-                       summary=summary, python=sys.version.split()[0], when=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())),
-                  handle, indent=2, sort_keys=True)
-        handle.write('\n')
+    write_results('wait.json', dict(benchmark='wait', time_scale=args.time_scale, max_duration=args.max_duration, rows=rows,
+                                    summary=summary, python=sys.version.split()[0],
+                                    when=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())))
 
 
 if __name__ == '__main__':

@@ -83,14 +83,14 @@ class Run(object):
         if message not in self.warnings:
             self.warnings.append(message)
 
-    def poller(self, fetch, what, grace=None, bound=(), timeout=None, estimate=None, fetch_many=None):
+    def poller(self, fetch, what, grace=None, bound=(), estimate=None, fetch_many=None):
         """A Poller with the run's wait options. The user's expected_duration wins over
         the provider's ``estimate(key, job)`` (e.g. from the durations of past runs)."""
         expected = self.params.get('expected_duration')
         if expected:
             def estimate(key, job):  # pylint: disable=function-redefined,unused-argument
                 return expected
-        return Poller(fetch, timeout=self.params['wait_timeout'] if timeout is None else timeout,
+        return Poller(fetch, timeout=self.params['wait_timeout'],
                       interval=self.params.get('poll_interval'), grace=grace, what=what, bound=bound, estimate=estimate,
                       max_poll_interval=self.params.get('max_poll_interval') or MAX_POLL_INTERVAL, fetch_many=fetch_many)
 
