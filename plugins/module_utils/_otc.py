@@ -11,6 +11,7 @@ RDS v3 task-center jobs."""
 
 import os
 import re
+import time
 
 from ansible.module_utils.basic import env_fallback
 
@@ -19,7 +20,9 @@ from ansible_collections.dbops.patching.plugins.module_utils._errors import (
     AuthError,
     BadResponseError,
     ConfigurationError,
+    ConflictError,
     HttpStatusError,
+    ModuleFailure,
     NotFoundError,
 )
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import (
@@ -29,6 +32,15 @@ from ansible_collections.dbops.patching.plugins.module_utils._jobs import (
     parse_percent,
     status_table,
     text_or_none,
+)
+from ansible_collections.dbops.patching.plugins.module_utils._workflow import (
+    DONE,
+    FOLLOW,
+    SEND,
+    NothingToDo,
+    WriteAction,
+    fail_unless_succeeded,
+    follow_job,
 )
 
 try:
@@ -42,6 +54,14 @@ JOB_NOT_FOUND = 'DBS.200543'
 _SPACES_RE = re.compile(r'\s+')
 CLOUDS_YAML_DIRS = ('.', '~/.config/openstack', '/etc/openstack')
 JOB_STATUS = status_table(pending='PENDING', running='RUNNING', succeeded='COMPLETED', failed='FAILED')
+# The RDS API's answers to a db-upgrade it refuses (HTTP 400).
+BUSY = 'DBS.200019'
+ALREADY_NEWEST = 'DBS.201015'
+# After a lost db-upgrade answer, how often the task list is read while recovery_window lasts
+# (a new job is hidden for a few seconds, see DBS.200543).
+RECOVERY_POLL = 3.0
+RECOVERY_WINDOW_MAX = 600
+TASKLIST_LIMIT = 50
 
 
 def otc_argument_spec():
@@ -198,7 +218,8 @@ def normalize_job(payload, job_id, warn=None):
                       message=fail_reason or summary_line or None, messages=[fail_reason] if fail_reason else [],
                       raw=payload)
     instance = job.get('instance') if isinstance(job.get('instance'), dict) else {}
-    result['instance'] = dict(id=text_or_none(instance.get('id')), name=text_or_none(instance.get('name')))
+    result['instance'] = dict(id=text_or_none(instance.get('id') or job.get('instance_id')),
+                              name=text_or_none(instance.get('name') or job.get('instance_name')))
     result['entities'] = job.get('entities') if isinstance(job.get('entities'), dict) else {}
     result['fail_reason'] = fail_reason
     return result
@@ -266,11 +287,60 @@ class OtcClient(object):
         self.http = _http.client_for(self.settings, _http.check_url('rds_url', self.settings['rds_url']), self.auth,
                                      warn=warn, session=session)
 
+    def project_path(self, *parts):
+        self.http.ensure_ready()  # the path needs the project id, which a login may return
+        return '/'.join(['/v3', _http.segment('project_id', self.auth.project_id)] + list(parts))
+
+    def instance(self, instance_id=None, name=None):
+        """The normalized RDS instance with this id (or this exact name); ModuleFailure
+        when there is none, or when a name is shared by several."""
+        wanted = ('instance_id', instance_id) if instance_id else ('instance_name', name)
+        body = self.http.get(self.project_path('instances'), params={'id': instance_id} if instance_id else {'name': name}).json()
+        listed = body.get('instances') if isinstance(body, dict) else None
+        found = [normalize_instance(i) for i in (listed if isinstance(listed, list) else []) if isinstance(i, dict)]
+        found = [i for i in found if (i['id'] == instance_id if instance_id else i['name'] == name)]  # the name filter is fuzzy
+        if not found:
+            raise ModuleFailure('No RDS instance with %s=%s in project %s.' % (wanted + (self.auth.project_id,)))
+        if len(found) > 1:
+            raise ModuleFailure('%s=%s names %d RDS instances (%s); use instance_id.'
+                                % (wanted + (len(found), ', '.join(i['id'] for i in found))))
+        return found[0]
+
+    def versions(self, engine):
+        """The version names GET datastores/{engine} lists (majors, and full minor versions where the region shows them)."""
+        body = self.http.get(self.project_path('datastores', _http.segment('engine', engine.lower()))).json()
+        stores = body.get('dataStores') if isinstance(body, dict) else None
+        return [str(d['name']).strip() for d in (stores if isinstance(stores, list) else []) if isinstance(d, dict) and d.get('name')]
+
+    def tasks(self, instance_id):
+        """The instance's newest tasks from the task list, normalized like jobs."""
+        body = self.http.get(self.project_path('tasklist'), params={'instance_id': instance_id, 'limit': TASKLIST_LIMIT}).json()
+        listed = body.get('tasks') if isinstance(body, dict) else None
+        jobs = [normalize_job(t, str(t.get('id')), self.warn) for t in (listed if isinstance(listed, list) else [])
+                if isinstance(t, dict) and t.get('id')]
+        return [j for j in jobs if j['instance']['id'] in (None, instance_id)]
+
+    def upgrade(self, instance_id, delayed):
+        """POST db-upgrade once: (job id, None). ConflictError when another operation runs,
+        NothingToDo when the cloud says the instance is on the newest minor version."""
+        path = self.project_path('instances', _http.segment('instance_id', instance_id), 'db-upgrade')
+        try:
+            body = self.http.post(path, body={'is_delayed': bool(delayed)}).json()
+        except HttpStatusError as exc:
+            if exc.api_code == BUSY:
+                raise ConflictError(str(exc), method=exc.method, path=exc.path, status=exc.status,
+                                    api_code=exc.api_code, api_message=exc.api_message)
+            if exc.api_code == ALREADY_NEWEST:
+                raise NothingToDo('The cloud answers that %s is already on the newest minor version (%s).'
+                                  % (instance_id, exc.api_message))
+            raise
+        job_id = text_or_none(body.get('job_id')) if isinstance(body, dict) else None
+        return job_id, None
+
     def rds_job(self, job_id):
         """(normalized job, retry_after). NotFoundError for a job the API does not show
         (DBS.200543, also answered for a few seconds after a job was created)."""
-        self.http.ensure_ready()  # the path needs the project id, which a login may return
-        path = '/v3/%s/jobs' % _http.segment('project_id', self.auth.project_id)
+        path = self.project_path('jobs')
         try:
             response = self.http.get(path, params={'id': job_id})
         except HttpStatusError as exc:
@@ -286,3 +356,133 @@ class OtcClient(object):
             raise BadResponseError('GET %s?id=%s answered job %s.' % (path, job_id, job['id']))
         job['id'] = str(job_id)  # the seed page shows ids with stray spaces: "31 b8ae23 - c687 ..."
         return job, response.retry_after()
+
+
+# -- instances and their minor-version upgrade --------------------------------------------
+
+def version_key(text):
+    """'8.0.21' -> (8, 0, 21): versions compared as numbers."""
+    return tuple(int(part) for part in re.findall(r'\d+', str(text or '')))
+
+
+def normalize_instance(doc):
+    """An RDS instance from GET instances: engine, versions, state, nodes, window."""
+    doc = clean(doc)
+    store = doc.get('datastore') if isinstance(doc.get('datastore'), dict) else {}
+    nodes = [dict(id=text_or_none(n.get('id')), name=text_or_none(n.get('name')), role=text_or_none(n.get('role')),
+                  status=text_or_none(n.get('status'))) for n in (doc.get('nodes') or []) if isinstance(n, dict)]
+    version = text_or_none(store.get('complete_version')) or text_or_none(store.get('version'))
+    return dict(id=text_or_none(doc.get('id')), name=text_or_none(doc.get('name')), status=text_or_none(doc.get('status')),
+                type=text_or_none(doc.get('type')), engine=text_or_none(store.get('type')),
+                engine_version=text_or_none(store.get('version')), version=version, nodes=nodes,
+                maintenance_window=text_or_none(doc.get('maintenance_window')), raw=doc)
+
+
+def newest_version(versions, instance):
+    """The newest full minor version of the instance's major version among ``versions``,
+    or None when the list shows no minor version of it."""
+    major = instance['engine_version'] or ''
+    minors = [v for v in versions if v.startswith(major + '.') and len(version_key(v)) > len(version_key(major))]
+    return max(minors, key=version_key) if major and minors else None
+
+
+def abnormal_parts(instance):
+    """What is not ACTIVE on the instance: the instance itself or its nodes."""
+    parts = [] if (instance['status'] or '').upper() == 'ACTIVE' else ['the instance is %s' % instance['status']]
+    parts.extend('node %s (%s) is %s' % (n['name'] or n['id'], n['role'], n['status'])
+                 for n in instance['nodes'] if (n['status'] or '').upper() != 'ACTIVE')
+    return parts
+
+
+def is_upgrade(job):
+    return 'minorversion' in (job.get('operation') or '').replace(' ', '').lower()
+
+
+def instance_ref(params):
+    """(instance_id, instance_name) of the options, stripped; ConfigurationError when blank."""
+    for name in ('instance_id', 'instance_name'):
+        if params.get(name) is not None and not str(params[name]).strip():
+            raise ConfigurationError('%s must not be empty.' % name)
+    return (str(params['instance_id']).strip() if params.get('instance_id') else None,
+            str(params['instance_name']).strip() if params.get('instance_name') else None)
+
+
+def add_versions(client, instance):
+    """The instance with ``newest_version`` and ``upgrade_available`` (None when unknown)."""
+    newest = newest_version(client.versions(instance['engine']), instance) if instance['engine'] else None
+    available = None if newest is None or not instance['version'] else version_key(newest) > version_key(instance['version'])
+    return dict(instance, newest_version=newest, upgrade_available=available)
+
+
+class RdsUpgrade(WriteAction):
+    """rds_upgrade: start the minor-version upgrade unless the instance is on the newest
+    minor version or an upgrade already runs (then it is followed); a lost answer is
+    recovered from the instance's task list."""
+
+    what = 'upgrade job'
+
+    def __init__(self, run, client):
+        super(RdsUpgrade, self).__init__(run)
+        self.client = client
+        self.instance = None
+        self.before = set()
+        window = run.params['recovery_window']
+        if not 0 <= window <= RECOVERY_WINDOW_MAX:  # also refuses nan
+            raise ConfigurationError('recovery_window must be between 0 and %d seconds, got %s.' % (RECOVERY_WINDOW_MAX, window))
+
+    def decide(self):
+        params, result = self.run.params, self.run.result
+        self.instance = add_versions(self.client, self.client.instance(*instance_ref(params)))
+        self.subject = 'the minor-version upgrade of %s' % self.instance['name']
+        result.update(instance=self.instance, version_before=self.instance['version'], version_after=self.instance['version'])
+        tasks = self.client.tasks(self.instance['id'])
+        self.before = set(t['id'] for t in tasks)
+        running = [t for t in tasks if t['state'] in ('pending', 'running')]
+        upgrade = next((t for t in running if is_upgrade(t)), None)
+        if upgrade is not None:
+            return FOLLOW, upgrade['id']
+        if self.instance['upgrade_available'] is False:
+            result['msg'] = '%s is on the newest minor version %s.' % (self.instance['name'], self.instance['version'])
+            return DONE, None
+        if running:
+            raise ModuleFailure('Cannot upgrade %s: another operation runs on it: %s (job %s). Wait for it to end, then '
+                                'run again.' % (self.instance['name'], running[0]['operation'], running[0]['id']))
+        abnormal = abnormal_parts(self.instance)
+        if abnormal:
+            raise ModuleFailure('Cannot upgrade %s: %s. RDS upgrades no instance with abnormal nodes.'
+                                % (self.instance['name'], '; '.join(abnormal)))
+        if params['delayed'] and (self.instance['engine'] or '').lower() == 'postgresql':
+            raise ConfigurationError('delayed=true: RDS for PostgreSQL upgrades minor versions immediately only.')
+        result['version_after'] = self.instance['newest_version']
+        return SEND, None
+
+    def diff(self):
+        return dict(before=dict(version=self.instance['version']),
+                    after=dict(version=self.instance['newest_version'] or 'the newest minor version'))
+
+    def send(self):
+        return self.client.upgrade(self.instance['id'], self.run.params['delayed'])
+
+    def recover(self):
+        """The upgrade job that appeared in the task list since decide(), watched for
+        recovery_window seconds (a new job is hidden at first)."""
+        window_end = time.monotonic() + self.run.params['recovery_window']
+        while True:
+            new = [t for t in self.client.tasks(self.instance['id']) if t['id'] not in self.before and is_upgrade(t)]
+            if new:
+                return new[0]['id']
+            if time.monotonic() >= window_end:
+                return None
+            time.sleep(min(RECOVERY_POLL, max(0.0, window_end - time.monotonic())))
+
+    def follow(self, ref, first_delay=None):
+        run = self.run
+        run.result['job_id'] = ref
+        delayed = bool(run.params['delayed']) and ref is not None
+        job = follow_job(run, self.client.rds_job, ref, self.what, first_delay=first_delay, bound=[self.client.http],
+                         wait=False if delayed else None)
+        if job is not None and job['state'] in ('succeeded', 'failed', 'canceled'):
+            after = add_versions(self.client, self.client.instance(self.instance['id']))
+            run.result.update(version_after=after['version'], instance=after)
+        fail_unless_succeeded(job, 'The minor-version upgrade of %s ended %s (job %s): %s'
+                              % (self.instance['name'], job and job['state'], ref, job and job['message']))

@@ -83,6 +83,11 @@ class WriteAction(object):
         return '%s. Another operation runs; wait for it to end, then run again.' % exc
 
 
+class NothingToDo(Exception):
+    """``send()`` raises it when the cloud refuses the write because the work is already
+    done (e.g. already on the newest version): nothing changed, nothing to follow."""
+
+
 def run_write(action):
     """Decide, diff, check mode, send once (with recovery), follow."""
     run = action.run
@@ -102,7 +107,8 @@ def run_write(action):
     if run.check_mode:
         return
     ref, first_delay = send_once(action)
-    action.follow(ref, first_delay)
+    if ref is not None:
+        action.follow(ref, first_delay)
 
 
 def send_once(action):
@@ -115,6 +121,9 @@ def send_once(action):
         except ConflictError as exc:
             run.result['changed'] = False
             raise ModuleFailure(action.conflict(exc))
+        except NothingToDo as exc:
+            run.result.update(changed=False, msg=str(exc))
+            return None, None
         except WriteOutcomeUnknown as exc:
             ref = action.recover()
             if ref:

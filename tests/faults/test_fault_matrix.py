@@ -19,6 +19,7 @@ from ansible_collections.dbops.patching.plugins.modules import (
     patch_apply,
     patch_rollback,
     rds_job_info,
+    rds_upgrade,
     server_patch,
     server_patch_info,
 )
@@ -156,6 +157,19 @@ def test_server_patch_write_fault(live, api, fault):
     assert result['changed'] is True and entry['started'] and entry['execution_id'] and entry['job']['state'] == 'succeeded'
     executions = api.clc('GET', '/rest/servers/OSD/server/FM-SRV/patch').json()
     assert [e['status'] for e in executions] == ['COMPLETED'], 'the server was patched once'
+
+
+@pytest.mark.parametrize('fault', sorted(WRITE_FAULTS))
+def test_rds_upgrade_write_fault(live, api, fault):
+    rule, sends = WRITE_FAULTS[fault]
+    api.admin('otc/instances', dict(name='fm-rds', version='8.0.21', upgrade_seconds=30))
+    api.fault(path='db-upgrade$', method='POST', **rule)
+    result, failed = live.run(rds_upgrade.main, otc_args(instance_name='fm-rds', recovery_window=2))
+    clean(result)
+    assert not failed, result['msg']
+    assert writes(api, 'POST', 'db-upgrade$') == (sends, 1), 'one accepted db-upgrade'
+    assert result['changed'] is True and result['job_id'] and result['job']['state'] == 'succeeded'
+    assert result['version_after'] == '8.0.28'
 
 
 # -- read faults in a wait ------------------------------------------------------------------------

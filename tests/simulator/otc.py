@@ -9,6 +9,7 @@ import re
 import uuid
 
 from .common import Reply, fixture, otc_time
+from .otc_instances import RdsInstances
 
 PROJECT_ID = '0483b6b16e954cb88930a360d2c4e663'
 PROJECT_NAME = 'eu-de'
@@ -30,7 +31,8 @@ REQUEST_JOB = dict(id=REQUEST_ID, name='CreateMysqlSingleHAInstance', duration=S
                    instance={'id': 'a48e43ff268f4c0e879652d65e63d0fbin01', 'name': 'DO-NOT-TOUCH-mgr2-mysql-single'},
                    entities={'instance': {'type': 'Single', 'datastore': {'type': 'mysql', 'version': '5.7'}}})
 JOB_DEFAULTS = dict(name='UpgradeMysqlMinorVersion', duration=60.0, entities={}, status='Running')
-_JOBS_RE = re.compile(r'^/v3/(?P<project>[^/]+)/jobs/?$')
+_RDS_RE = re.compile(r'^/v3/(?P<project>[^/]+)/(?P<what>jobs|instances|tasklist|datastores/(?P<engine>[^/]+)'
+                     r'|instances/(?P<instance>[^/]+)/db-upgrade)/?$')
 
 
 def _example(number, job_id=None):
@@ -45,9 +47,9 @@ class OtcCloud(object):
     """IAM and the RDS job API of one project."""
 
     name = 'otc'
-    config = {'otc_job_grace_seconds': 5.0, 'otc_token_ttl': 86400.0}
-    seeds = {'otc': 'seed_job'}
-    admin_seeds = {'otc/jobs': 'seed_job'}
+    config = {'otc_job_grace_seconds': 5.0, 'otc_token_ttl': 86400.0, 'otc_window_delay': 3600.0}
+    seeds = {'otc': 'seed_job', 'otc_instances': 'seed_instance'}
+    admin_seeds = {'otc/jobs': 'seed_job', 'otc/instances': 'seed_instance'}
 
     @staticmethod
     def check_config(key, value):
@@ -57,10 +59,12 @@ class OtcCloud(object):
         self.state = state
         self.tokens = {}
         self.jobs = {}
+        self.rds = RdsInstances(self)
 
     def reset(self):
         self.tokens = {}
         self.jobs = {}
+        self.rds.reset()
         for number, job_id in enumerate(SEED_IDS, 1):
             self.jobs[job_id] = dict(id=job_id, verbatim=[(None, _example(number, job_id))])
         self.jobs[PAGE_ID] = dict(id=PAGE_ID, verbatim=[(None, _example(1))])
@@ -68,7 +72,11 @@ class OtcCloud(object):
         self.seed_job(REQUEST_JOB)
 
     def dump(self):
-        return dict((job_id, dict((k, v) for k, v in job.items() if k != 'verbatim')) for job_id, job in self.jobs.items())
+        jobs = dict((job_id, dict((k, v) for k, v in job.items() if k != 'verbatim')) for job_id, job in self.jobs.items())
+        return dict(jobs=jobs, instances=self.rds.dump())
+
+    def seed_instance(self, seed):
+        return self.rds.seed(seed)
 
     def seed_job(self, seed):
         if not isinstance(seed, dict):
@@ -82,18 +90,25 @@ class OtcCloud(object):
         self.jobs[job['id']] = job
         return {'id': job['id'], 'job_id': job['id']}
 
-    def _document(self, job):
-        """The RDS job document at the simulated now."""
-        now = self.state.now()
-        elapsed = now - job['created_at']
+    def job_status(self, job):
+        """(status, process) of a seeded job at the simulated now: Pending until it starts
+        (a delayed job waits for the maintenance window), then Running with its percent."""
+        elapsed = self.state.now() - job['created_at'] - float(job.get('starts_after') or 0)
         duration = float(job['duration'])
-        status = job['status']
-        process = ''
-        if status == 'Running':
-            if elapsed >= duration:
-                status = 'Failed' if job.get('fail') else 'Completed'
-            else:
-                process = '%d%%' % int(100 * elapsed / duration)
+        if job['status'] != 'Running':
+            return job['status'], ''
+        if elapsed < 0:
+            return 'Pending', ''
+        if elapsed >= duration:
+            return ('Failed' if job.get('fail') else 'Completed'), ''
+        return 'Running', '%d%%' % int(100 * elapsed / duration)
+
+    def visible(self, job):
+        return self.state.now() - job['created_at'] >= float(job.get('visible_after') or 0)
+
+    def document(self, job):
+        """The RDS job document at the simulated now."""
+        status, process = self.job_status(job)
         body = {'id': job['id'], 'name': job['name'], 'status': status, 'created': otc_time(self.state.wall_at(job['created_at'])),
                 'process': process, 'instance': job['instance'], 'entities': job['entities']}
         if status == 'Failed':
@@ -127,7 +142,7 @@ class OtcCloud(object):
             if request.method != 'POST':
                 return Reply(405, {'error': {'code': 405, 'title': 'Method Not Allowed', 'message': 'Use POST.'}})
             return self._login(request)
-        match = _JOBS_RE.match(request.path)
+        match = _RDS_RE.match(request.path)
         if not match:
             return None
         token = self.tokens.get(request.headers.get('X-Auth-Token') or '')
@@ -135,8 +150,17 @@ class OtcCloud(object):
             return Reply(401, {'error_code': 'APIGW.0301', 'error_msg': 'Incorrect IAM authentication information: the token is expired or invalid.'})
         if match.group('project') != PROJECT_ID:
             return Reply(403, {'error_code': 'DBS.200001', 'error_msg': 'The project in the path does not match the token.'})
-        if request.method != 'GET':
+        method = 'POST' if match.group('instance') else 'GET'
+        if request.method != method:
             return Reply(405, {'error_code': 'DBS.200002', 'error_msg': 'Method %s is not allowed.' % request.method})
+        if match.group('instance'):
+            return self.rds.upgrade(match.group('instance'), request)
+        if match.group('engine'):
+            return self.rds.datastores(match.group('engine'))
+        if match.group('what') == 'instances':
+            return self.rds.list(request)
+        if match.group('what') == 'tasklist':
+            return self.rds.tasks(request)
         job_id = request.arg('id')
         if not job_id:
             return Reply(400, {'error_code': 'DBS.200053', 'error_msg': 'The parameter id is missing.'})
@@ -147,11 +171,11 @@ class OtcCloud(object):
             now = self.state.now()
             text = next(text for until, text in job['verbatim'] if until is None or now < until)
             return Reply(200, text=text)
-        if self.state.now() - job['created_at'] < float(job.get('visible_after') or 0):
+        if not self.visible(job):
             return Reply(400, NOT_FOUND)
         if job.get('raw') is not None:
             return Reply(200, {'job': job['raw']})
-        return Reply(200, self._document(job))
+        return Reply(200, self.document(job))
 
     def _login(self, request):
         try:

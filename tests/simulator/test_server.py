@@ -281,9 +281,9 @@ def test_command_line(tmp_path):
         base = line.split()[-1]
         assert port_file.read_text(encoding='utf-8').strip() == base
         state = requests.get(base + '/__admin__/state', timeout=10).json()
-        assert state['time_scale'] == 5 and 'cli-job' in state['otc'] and 'CLI-SRV' in state['clc']['servers']
+        assert state['time_scale'] == 5 and 'cli-job' in state['otc']['jobs'] and 'CLI-SRV' in state['clc']['servers']
         requests.post(base + '/__admin__/reset', json={}, timeout=10).raise_for_status()
-        assert 'cli-job' in requests.get(base + '/__admin__/state', timeout=10).json()['otc'], 'extra seeds survive a reset'
+        assert 'cli-job' in requests.get(base + '/__admin__/state', timeout=10).json()['otc']['jobs'], 'extra seeds survive a reset'
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=15) == 0
     finally:
