@@ -529,6 +529,17 @@ class Precheck(WriteAction):
                                 % (self.patch_id, self.instance.name, job_id, job and job['status'], job and job['message']))
 
 
+def available_patch(instance, patch_id):
+    """The available patch ``patch_id`` of the instance; ModuleFailure naming the available ones."""
+    available = instance.available()
+    patch = next((p for p in available if p['patch_id'] == patch_id), None)
+    if patch is None:
+        raise ModuleFailure('Patch %s is not available for %s instance %s. Available: %s.'
+                            % (patch_id, instance.service_type, instance.name,
+                               ', '.join(p['patch_id'] or '?' for p in available) or 'none'))
+    return patch
+
+
 class PatchApply(_PatchJobAction):
     """patch_apply: send the apply unless the patch is applied or being applied."""
 
@@ -555,13 +566,7 @@ class PatchApply(_PatchJobAction):
                 result.update(job_id=self.current['job_id'], job=entry_job(self.current, self.instance.warn))
                 return DONE, None
         self.refuse_while_running(entries, 'apply patch %s' % self.patch_id)
-        available = self.instance.available()
-        patch = next((p for p in available if p['patch_id'] == self.patch_id), None)
-        if patch is None:
-            raise ModuleFailure('Patch %s is not available for %s instance %s. Available: %s.'
-                                % (self.patch_id, self.instance.service_type, self.instance.name,
-                                   ', '.join(p['patch_id'] or '?' for p in available) or 'none'))
-        result['patch'] = patch
+        patch = result['patch'] = available_patch(self.instance, self.patch_id)
         self.levels = (current_patch_level(entries), patch['raw'].get('toVersion') or patch['raw'].get('displayName') or self.patch_id)
         return SEND, None
 
@@ -649,6 +654,29 @@ def apply_patch(run):
     run.result.update(job_id=None, job=None, precheck_job=None, patch=None)
     client = OracleClient(run.params, warn=run.warn)
     run_write(PatchApply(run, client.instance(run.params['service_type'], run.params['service_name'])))
+
+
+def precheck_patch(run):
+    """The work of patch_precheck: run the precheck of a patch, never its apply."""
+    run.result.update(job_id=None, job=None, patch=None)
+    client = OracleClient(run.params, warn=run.warn)
+    instance = client.instance(run.params['service_type'], run.params['service_name'])
+    patch_id = run.params['patch_id']
+    current = latest_record_for_patch(instance.entries(), patch_id)
+    if current is not None and not is_rollback(current) and (current['in_progress'] or is_applied(current)):
+        run.result.update(patch=current, msg='Patch %s is already %s on %s; there is nothing to precheck.'
+                          % (patch_id, 'being applied' if current['in_progress'] else 'applied', instance.name))
+        return
+    run.result['patch'] = available_patch(instance, patch_id)
+    if run.check_mode:
+        return
+    check = Precheck(run, instance, patch_id)
+    job_id, first_delay = send_once(check)
+    run.result['job_id'] = job_id
+    job = follow_job(run, instance.precheck_job, job_id, 'precheck job', first_delay=first_delay, bound=[instance.http],
+                     estimate=instance.duration_estimate(), resume=instance.resume_hint(job_id) + ' and kind=precheck')
+    fail_unless_succeeded(job, 'The precheck of patch %s on %s ended %s (job %s, status %s): %s'
+                          % (patch_id, instance.name, job and job['state'], job_id, job and job['status'], job and job['message']))
 
 
 def rollback_patch(run):
