@@ -145,6 +145,7 @@ docs: copy $(VENVDOCS)/.installed
 	  || { tail -n 30 $(BUILD)/docsite/build.log; exit 1; }
 	test -s $(BUILD)/docsite/build/html/collections/dbops/patching/patch_apply_module.html
 	test -s $(BUILD)/docsite/build/html/collections/dbops/patching/safe_patch_role.html
+	test -s $(BUILD)/docsite/build/html/collections/dbops/patching/docsite/guide_otc.html
 	@echo "docs: $(BUILD)/docsite/build/html/index.html"
 
 build: venv copy

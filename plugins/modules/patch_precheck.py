@@ -13,7 +13,7 @@ description:
     (C(dbaas)) or MySQL Cloud Service (C(MySQLCS)) instance and, by default, waits for it and fails when it does not
     pass. The patch is never applied; use it for a precheck-only wave a change board approves before the real run.
   - A precheck changes nothing on the instance, so RV(changed) is always false; RV(job_id) says whether one was sent.
-  - Sends nothing when the patch is already applied or being applied (RV(msg) says so), and nothing in check mode.
+  - Sends nothing when the patch is already applied or being applied (the message says so), and nothing in check mode.
   - The precheck request is sent at most once while the cloud's state might show it; a lost answer is recovered
     from the instance's prechecks, as M(dbops.patching.patch_apply) does.
 author:
