@@ -68,4 +68,14 @@ options:
       - Seconds a job usually takes (for example how long the last patch of this service took), to read sparsely while
         its end is far and often near it. A job that reports its own progress percent is estimated from that instead.
     type: float
+  progress_interval:
+    description:
+      - While the task waits, show a progress line (job, state, progress percent, last message, seconds elapsed) in
+        the C(ansible-playbook) output and in AWX job events at least every this many seconds; V(0) shows none.
+        Between 0 and 86400.
+      - The line comes from the reads the wait makes anyway, never from an extra request. It is shown when the
+        module runs on the controller (C(connection=local) or C(delegate_to=localhost)), as these modules are meant
+        to run.
+    type: float
+    default: 60
 '''

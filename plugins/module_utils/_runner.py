@@ -15,7 +15,7 @@ import math
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.dbops.patching.plugins.module_utils import _http
+from ansible_collections.dbops.patching.plugins.module_utils import _http, _progress
 from ansible_collections.dbops.patching.plugins.module_utils._errors import (
     ApiError,
     ConfigurationError,
@@ -32,6 +32,7 @@ NUMBER_BOUNDS = (
     ('wait_timeout', 0, 7 * 24 * 3600),
     ('max_poll_interval', 2, 3600),
     ('expected_duration', 1, 7 * 24 * 3600),
+    ('progress_interval', 0, 24 * 3600),
 )
 
 
@@ -52,6 +53,7 @@ def wait_argument_spec(wait_default):
         poll_interval=dict(type='float'),
         max_poll_interval=dict(type='float', default=60),
         expected_duration=dict(type='float'),
+        progress_interval=dict(type='float', default=60),
     )
 
 
@@ -92,7 +94,8 @@ class Run(object):
                 return expected
         return Poller(fetch, timeout=self.params['wait_timeout'],
                       interval=self.params.get('poll_interval'), grace=grace, what=what, bound=bound, estimate=estimate,
-                      max_poll_interval=self.params.get('max_poll_interval') or MAX_POLL_INTERVAL, fetch_many=fetch_many)
+                      max_poll_interval=self.params.get('max_poll_interval') or MAX_POLL_INTERVAL, fetch_many=fetch_many,
+                      progress=_progress.writer())
 
 
 def check_input(run):

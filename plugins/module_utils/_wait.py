@@ -77,11 +77,14 @@ class Poller(object):
     ``fetch_many(keys)``: one request that answers for many jobs at once (a list read),
     returning {key: job, or True for "still running, nothing new"}; the jobs it does not
     carry (ended, or never seen yet) are read on their own.
+    ``progress(jobs, elapsed)``: called after every poll round with the last state of
+    each job (see _progress; it makes no request).
     With ``interval`` set, every job is polled at that fixed interval."""
 
     def __init__(self, fetch, timeout, interval=None, clock=None, sleep=None, rand=None,
                  max_workers=DEFAULT_WORKERS, max_interval=MAX_INTERVAL, grace=None, what='job', bound=(),
-                 tolerate_errors=True, estimate=None, max_poll_interval=MAX_POLL_INTERVAL, wall=None, fetch_many=None):
+                 tolerate_errors=True, estimate=None, max_poll_interval=MAX_POLL_INTERVAL, wall=None, fetch_many=None,
+                 progress=None):
         self.fetch = fetch
         self.timeout = timeout
         self.interval = interval
@@ -98,6 +101,7 @@ class Poller(object):
         self.max_poll_interval = max_poll_interval
         self.wall = wall or time.time
         self.fetch_many = fetch_many
+        self.progress = progress
         self.first_seen = {}
 
     def next_interval(self, polls, job, retry_after, key=None):
@@ -225,6 +229,8 @@ class Poller(object):
                         late.append(key)
                     else:
                         due[key] = min(deadline, after + self.next_interval(polls[key], job, retry_after, key))
+                if self.progress is not None:
+                    self.progress(dict((key, jobs.get(key)) for key in keys), after - start, final=not due)
         finally:
             if executor is not None:
                 executor.shutdown(wait=True)
