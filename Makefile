@@ -127,8 +127,14 @@ compat-2.21: copy
 	  (cd $(COLL) && $(VENV221)/bin/ansible-test units --venv --python 3.12 --color no); \
 	fi
 
+# docs/awx/objects.yml uses awx.awx: taken from PyPI's `ansible` wheel (Galaxy is unreachable), then
+# its syntax checked and its module arguments checked against awx.awx's own argument specs.
 lint: venv copy
-	cd $(COLL) && PATH=$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD) \
+	bash $(UTILS)/awx_collection.sh $(BUILD)/awx $(VENV)/bin/pip
+	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD):$(BUILD)/awx $(VENV)/bin/ansible-playbook --syntax-check \
+	  -i localhost, docs/awx/objects.yml
+	cd $(COLL) && PYTHONPATH=$(BUILD)/awx $(VENV)/bin/python $(UTILS)/check_awx_objects.py docs/awx/objects.yml
+	cd $(COLL) && PATH=$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD):$(BUILD)/awx \
 	  $(VENV)/bin/ansible-lint --profile production --nocolor
 	cd $(COLL) && $(VENV)/bin/antsibull-changelog lint
 	cd $(COLL) && PATH=$(VENV)/bin:$$PATH $(VENV)/bin/antsibull-docs lint-collection-docs --plugin-docs .
