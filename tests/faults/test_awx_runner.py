@@ -1,0 +1,156 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dbops.patching contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The collection as AWX runs it: ansible-runner with a private data dir, the built
+tarball installed into project/collections, credentials only as the environment a
+credential type injects (rendered from docs/awx/credential_types/ as AWX renders them:
+an input not given is an empty string), a Limit, and the set_stats artefact. AWX's
+built-in OpenStack credential is a clouds.yaml named by OS_CLIENT_CONFIG_FILE alone.
+No secret may show in stdout or in any job event."""
+
+import base64
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+
+import jinja2
+import pytest
+import yaml
+
+from ansible_collections.dbops.patching.tests.simulator.client import DOMAIN, PROJECT
+
+ansible_runner = pytest.importorskip('ansible_runner')
+
+COLLECTION = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+CREDENTIAL_TYPES = os.path.join(COLLECTION, 'docs', 'awx', 'credential_types')
+BIN = os.path.dirname(sys.executable)
+SECRETS = ('otcpassword', 'ctlpassword', base64.b64encode(b'username:password').decode())
+ORACLE_PASSWORD_VALUE = re.compile(r'''(["'=:]\s*)password\b(?!["']?\s*:)''')
+CTL_PLAYBOOK = """
+- name: Read the executions of a server with the injected CTL credential
+  hosts: servers
+  connection: local
+  gather_facts: false
+  vars:
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+  tasks:
+    - name: Read
+      dbops.patching.server_patch_info:
+        server_id: "{{ inventory_hostname }}"
+      register: executions
+    - name: Keep it
+      ansible.builtin.set_stats:
+        data: {ctl_executions: "{{ executions.executions | length }}"}
+"""
+
+
+@pytest.fixture(scope='module')
+def installed(tmp_path_factory):
+    """The collection built into a tarball and installed as a project's collections are."""
+    where = tmp_path_factory.mktemp('galaxy')
+    galaxy = os.path.join(BIN, 'ansible-galaxy')
+    subprocess.run([galaxy, 'collection', 'build', '--output-path', str(where)], cwd=COLLECTION, check=True, capture_output=True)
+    tarball = glob.glob(str(where / 'dbops-patching-*.tar.gz'))[0]
+    return tarball
+
+
+def injected(credential_type, inputs):
+    """The environment AWX injects for a credential of this type."""
+    with open(os.path.join(CREDENTIAL_TYPES, credential_type + '.yml')) as handle:
+        definition = yaml.safe_load(handle)
+    defaults = dict((f['id'], f['default']) for f in definition['inputs']['fields'] if 'default' in f)
+    values = dict(defaults, **inputs)
+    return dict((name, jinja2.Template(template).render(**values)) for name, template in definition['injectors']['env'].items())
+
+
+def private_data_dir(path, tarball, inventory, envvars, playbook=None):
+    for sub in ('project', 'inventory', 'env'):
+        (path / sub).mkdir(parents=True)
+    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', '--offline', '-p',
+                    str(path / 'project' / 'collections'), tarball], check=True, capture_output=True)
+    (path / 'inventory' / 'hosts.yml').write_text(yaml.safe_dump(inventory))
+    envvars = dict(envvars, ANSIBLE_COLLECTIONS_PATH=str(path / 'project' / 'collections'), ANSIBLE_NOCOLOR='1',
+                   PATH=BIN + os.pathsep + os.environ.get('PATH', ''))
+    (path / 'env' / 'envvars').write_text(yaml.safe_dump(envvars))
+    if playbook:
+        (path / 'project' / 'ctl.yml').write_text(playbook)
+    return str(path)
+
+
+def run(path, playbook, limit=None, extravars=None):
+    runner = ansible_runner.run(private_data_dir=path, playbook=playbook, limit=limit, extravars=extravars or {},
+                                quiet=True, timeout=600)
+    stdout = runner.stdout.read()
+    events = list(runner.events)
+    everything = stdout + json.dumps(events, default=str)
+    for secret in SECRETS:
+        assert secret not in everything, 'a secret in the job output or events'
+    assert not ORACLE_PASSWORD_VALUE.search(everything), ORACLE_PASSWORD_VALUE.search(everything).group(0)
+    assert 'PLAY RECAP' in stdout, stdout[-3000:]
+    stats = next(e for e in events if e['event'] == 'playbook_on_stats')
+    return runner, stdout, stats['event_data'].get('artifact_data') or {}
+
+
+def fleet(hosts, **common):
+    return {'all': {'children': {'databases': {'hosts': hosts, 'vars': common}}}}
+
+
+def seed_oracle(api, *names):
+    for name in names:
+        api.admin('oracle/instances', dict(service_type='dbaas', name=name, current_version='19.20.0.0',
+                                           available=[dict(patchId='19.21.0.0', toVersion='19.21.0.0', duration=60,
+                                                           precheck_duration=20)]))
+
+
+def test_oracle_credential_type_with_a_limit(api, installed, tmp_path):
+    api.admin('reset', {'time_scale': 60})
+    seed_oracle(api, 'awx-a', 'awx-b', 'awx-c')
+    env = injected('oracle_paas', dict(api_url=api.url, identity_domain=DOMAIN, username='username', password='password'))
+    hosts = dict((host, {'safe_patch_service_name': 'awx-' + host[-1]}) for host in ('db-a', 'db-b', 'db-c'))
+    path = private_data_dir(tmp_path, installed, fleet(hosts, safe_patch_patch_id='19.21.0.0', safe_patch_poll_interval=1), env)
+    runner, stdout, artifacts = run(path, 'dbops.patching.safe_patch', limit='db-a,db-b')
+    assert runner.rc == 0, stdout[-3000:]
+    assert sorted(artifacts['safe_patch_results']) == ['db-a', 'db-b'], 'the Limit: only the limited hosts report'
+    assert all(row['outcome'] == 'applied' for row in artifacts['safe_patch_results'].values())
+    run_id, = artifacts['safe_patch_runs']
+    assert artifacts['safe_patch_runs'][run_id]['outcomes'] == {'applied': 2}
+    state = api.admin('state', method='GET')['oracle']
+    assert [r['patchId'] for r in state['dbaas/awx-c']['applied']] == [], 'the host outside the Limit was not touched'
+
+
+@pytest.mark.parametrize('how', ['credential_type', 'openstack_clouds_yaml'])
+def test_otc_credentials_as_awx_injects_them(api, installed, tmp_path, how):
+    api.admin('reset', {'time_scale': 60})
+    api.admin('otc/instances', {'name': 'awx-rds', 'version': '8.0.21', 'upgrade_seconds': 60})
+    if how == 'credential_type':
+        env = injected('otc', dict(auth_url=api.url + '/v3', project_id=PROJECT, domain_name='OTC-EU-DE-00000000001000000001',
+                                   username='otcuser', password='otcpassword', rds_url=api.url))
+    else:
+        # What AWX's OpenStack credential writes: one cloud, "devstack", and OS_CLIENT_CONFIG_FILE only.
+        clouds = {'clouds': {'devstack': {'auth': {'auth_url': api.url + '/v3', 'username': 'otcuser', 'password': 'otcpassword',
+                                                   'project_name': 'eu-de', 'domain_name': 'OTC-EU-DE-00000000001000000001'},
+                                          'region_name': 'eu-de', 'verify': True}}}
+        (tmp_path / 'clouds.yaml').write_text(yaml.safe_dump(clouds))
+        env = {'OS_CLIENT_CONFIG_FILE': str(tmp_path / 'clouds.yaml'), 'OTC_RDS_URL': api.url}
+    hosts = {'rds-a': {'safe_patch_service_name': 'awx-rds'}, 'rds-b': {'safe_patch_service_name': 'awx-missing'}}
+    path = private_data_dir(tmp_path / 'pdd', installed, fleet(hosts, safe_patch_cloud='otc', safe_patch_poll_interval=1), env)
+    runner, stdout, artifacts = run(path, 'dbops.patching.safe_patch', limit='rds-a')
+    assert runner.rc == 0, stdout[-3000:]
+    assert list(artifacts['safe_patch_results']) == ['rds-a']
+    row = artifacts['safe_patch_results']['rds-a']
+    assert row['outcome'] == 'applied' and row['patch_id'] == '8.0.28' and row['apply_job']['state'] == 'succeeded'
+
+
+def test_ctl_credential_type(api, installed, tmp_path):
+    api.admin('reset', {'time_scale': 60})
+    api.admin('clc/servers', {'id': 'AWX-SRV', 'os': 'linux'})
+    env = injected('clc', dict(api_url=api.url, patching_url=api.url, username='ctluser', password='ctlpassword'))
+    inventory = {'all': {'children': {'servers': {'hosts': {'AWX-SRV': {}, 'OTHER-SRV': {}}}}}}
+    path = private_data_dir(tmp_path, installed, inventory, env, playbook=CTL_PLAYBOOK)
+    runner, stdout, artifacts = run(path, 'ctl.yml', limit='AWX-SRV')
+    assert runner.rc == 0, stdout[-3000:]
+    assert int(artifacts['ctl_executions']) == 0
