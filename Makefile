@@ -179,6 +179,8 @@ bench: venv
 	$(VENV)/bin/python bench/bench_fleet.py
 	$(VENV)/bin/python bench/bench_simulator.py
 	$(VENV)/bin/python bench/bench_wait.py
+	$(VENV)/bin/python bench/bench_task.py
+	$(VENV)/bin/python bench/report.py
 
 clean:
 	rm -rf $(BUILD) tests/output reports importer_result.json tests/integration/integration_config.yml .coverage

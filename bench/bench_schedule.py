@@ -56,11 +56,24 @@ def job_state(make_job, key, now, end, progress):
     return job
 
 
-def follow_with_poller(_wait, make_job, ends, progress=False, estimate=None, max_poll_interval=60.0):
-    """(latency after the last end, reads per job) of one Poller over ``ends`` (key -> end)."""
+def follow_with_poller(_wait, make_job, ends, progress=False, estimate=None, max_poll_interval=60.0, batched=False):
+    """(latency after the last end, reads per job) of one Poller over ``ends`` (key -> end).
+    ``batched``: one list read per round answers for every job still running (as the Oracle
+    activity-log search does); a job that ended is read on its own."""
     clock = Clock()
     reads = {'n': 0}
     seen = {}
+
+    def fetch_many(keys):
+        """With progress, the list carries every job's document, ended ones included (as the RDS
+        task list does); else only which jobs still run (the Oracle activity log)."""
+        reads['n'] += 1
+        if progress:  # a task list: every job, ended ones included
+            for key in keys:
+                if clock.now >= ends[key]:
+                    seen.setdefault(key, clock.now)
+            return dict((key, job_state(make_job, key, clock.now, ends[key], progress)) for key in keys)
+        return dict((key, True) for key in keys if clock.now < ends[key])
 
     def fetch(key):
         reads['n'] += 1
@@ -70,7 +83,8 @@ def follow_with_poller(_wait, make_job, ends, progress=False, estimate=None, max
         return job, None
 
     poller = _wait.Poller(fetch, timeout=10 * 86400, clock=clock.monotonic, sleep=clock.sleep, rand=random.Random(1).uniform,
-                          max_workers=1, estimate=estimate, wall=clock.monotonic, max_poll_interval=max_poll_interval)
+                          max_workers=1, estimate=estimate, wall=clock.monotonic, max_poll_interval=max_poll_interval,
+                          fetch_many=fetch_many if batched else None)
     poller.run(list(ends))
     return dict((key, seen[key] - ends[key]) for key in ends), reads['n']
 
@@ -137,7 +151,13 @@ def fleet(_wait, make_job, durations):
     ends = dict(('f%03d' % index, end) for index, end in enumerate(durations))
     last = max(ends.values())
     results = {}
-    for name, kwargs in (('job_ids, no estimate', {}), ('job_ids, progress percent', dict(progress=True))):
+    earlier = random.Random(13)
+    past = [MEDIAN * math.exp(earlier.gauss(0, SIGMA)) for dummy in range(10)]
+    history = (min(past), max(past))
+    for name, kwargs in (('job_ids, no estimate', {}), ('job_ids, progress percent', dict(progress=True)),
+                         ('job_ids batched, no estimate', dict(batched=True)),
+                         ('job_ids batched, history', dict(batched=True, estimate=lambda key, job: history)),
+                         ('list read with progress (model)', dict(batched=True, progress=True))):
         late, reads = follow_with_poller(_wait, make_job, ends, **kwargs)
         results[name] = dict(late_after_last_end_s=round(max(seen + end for seen, end in
                                                              ((late[k], ends[k]) for k in ends)) - last, 2),

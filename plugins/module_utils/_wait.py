@@ -32,6 +32,7 @@ GROWTH = 3.0
 MAX_INTERVAL = 30.0  # without an estimated end, backing off "to at most 30 s" (the contract)
 MAX_POLL_INTERVAL = 60.0  # with one: the longest a job goes unread (max_poll_interval's default)
 NEAR_END_PROGRESS = 80
+WINDOW_READS = 20.0  # reads spread across a job's estimated end window
 NEAR_END_INTERVAL = 2.0
 DEFAULT_WORKERS = 8
 # How long a job the API does not show yet counts as pending (some APIs answer
@@ -116,11 +117,12 @@ class Poller(object):
             earliest, latest = window
             if earliest > 0:  # the end is still ahead: half the time left until its earliest moment
                 return min(self.max_poll_interval, max(NEAR_END_INTERVAL, earliest / 2.0))
-            if latest is not None and latest <= 0:  # running late: widen again, a quarter of the delay
-                return min(self.max_poll_interval, max(NEAR_END_INTERVAL, -latest / 4.0))
-            if latest is not None and latest - earliest <= 2 * cap:
-                return NEAR_END_INTERVAL  # inside a narrow end window: read often
-            return cap * self.rand(0.9, 1.0)  # inside a wide one: the steady cadence
+            if latest is not None and latest <= 0:  # running late: widen again, a quarter of the delay,
+                return min(cap, max(NEAR_END_INTERVAL, -latest / 4.0))  # never sparser than without an estimate
+            if latest is None:
+                return cap * self.rand(0.9, 1.0)  # no upper bound: the steady cadence
+            # inside the end window: about WINDOW_READS reads across it, every 2 s when it is narrow
+            return min(cap, max(NEAR_END_INTERVAL, (latest - earliest) / WINDOW_READS))
         base = min(cap, INITIAL_INTERVAL * GROWTH ** max(0, polls - 1))
         progress = job.get('progress') if job else None
         if progress is not None and progress >= NEAR_END_PROGRESS:
@@ -166,27 +168,45 @@ class Poller(object):
         return job, retry_after
 
     def _read_many(self, keys, errors):
-        """What one batch read says of ``keys``: {key: job or True}; {} without a batch read,
-        for fewer than two jobs, or when it failed for a passing reason (each job is then
-        read on its own)."""
+        """What one batch read says of ``keys``: {key: job or True}; None without a batch
+        read, for fewer than two jobs, or when it failed for a passing reason (each job is
+        then read on its own when it is due)."""
         if self.fetch_many is None or len(keys) < 2:
-            return {}
+            return None
         try:
             carried = self.fetch_many(keys)
         except ApiError as exc:
             if not (exc.transient and self.tolerate_errors):
                 raise
-            return {}
+            return None
         return dict((key, job) for key, job in carried.items() if key in keys and job is not None)
 
-    def _round(self, ready, jobs, read, executor, errors):
-        """(job, retry_after) of every key of ``ready``: what one batch read carries, the
-        other jobs read on their own (concurrently with an executor)."""
-        carried = self._read_many([key for key in ready if jobs.get(key) is not None], errors)
-        alone = [key for key in ready if key not in carried]
+    def _round(self, ready, jobs, read, executor, errors, others=()):
+        """{key: (job, retry_after)} of every key of ``ready``, and of the keys of ``others``
+        the batch read answers for: the jobs it carries, and those it no longer carries
+        (they ended, or changed), which are read on their own at once. The ready jobs it
+        does not carry are read on their own (concurrently with an executor)."""
+        batch = [key for key in list(ready) + list(others) if jobs.get(key) is not None]
+        carried = self._read_many(batch, errors)
+        if carried is None:
+            carried, gone = {}, []
+        else:
+            gone = [key for key in others if key in batch and key not in carried]
+        alone = [key for key in ready if key not in carried] + gone
         answers = dict(zip(alone, executor.map(read, alone) if executor else [read(key) for key in alone]))
         answers.update((key, (jobs[key] if job is True else job, None)) for key, job in carried.items())
-        return [answers[key] for key in ready]
+        return answers
+
+    def last_to_end(self, keys, jobs):
+        """Of the jobs still followed, the one estimated to end last, or None when one of
+        them has no estimate (then every job keeps its own schedule)."""
+        ends = {}
+        for key in keys:
+            window = self.end_window(key, jobs.get(key))
+            if window is None:
+                return None
+            ends[key] = window[1] if window[1] is not None else window[0]
+        return max(ends, key=ends.get) if ends else None
 
     def run(self, keys, first_delay=None):
         """Poll every key until all are terminal or the deadline passes.
@@ -209,6 +229,10 @@ class Poller(object):
         def read(key):
             return self._read(key, start, jobs.get(key), unseen, errors)
 
+        # With a batch read, every round reads every job it carries, and only the job estimated to end last
+        # needs a dense schedule: the others are read at least every max_poll_interval (a fleet waits for its
+        # last job; an early failure is still seen within that interval).
+        fleet = self.fetch_many is not None and len(keys) > 1 and self.interval is None
         try:
             while due:
                 now = self.clock()
@@ -216,9 +240,11 @@ class Poller(object):
                 if not ready:
                     self.sleep(max(0.0, min(due.values()) - now))
                     continue
-                answers = self._round(ready, jobs, read, executor, errors)
+                others = [key for key in keys if key in due and key not in ready] if fleet else ()
+                answers = self._round(ready, jobs, read, executor, errors, others)
                 after = self.clock()
-                for key, (job, retry_after) in zip(ready, answers):
+                for key in [key for key in keys if key in answers]:
+                    job, retry_after = answers[key]
                     polls[key] += 1
                     jobs[key] = job
                     self.first_seen.setdefault(key, after)
@@ -229,6 +255,11 @@ class Poller(object):
                         late.append(key)
                     else:
                         due[key] = min(deadline, after + self.next_interval(polls[key], job, retry_after, key))
+                last = self.last_to_end(list(due), jobs) if fleet else None
+                if last is not None:
+                    for key in due:
+                        if key != last and key in answers and answers[key][1] is None:
+                            due[key] = min(deadline, max(due[key], after + self.max_poll_interval))
                 if self.progress is not None:
                     self.progress(dict((key, jobs.get(key)) for key in keys), after - start, final=not due)
         finally:

@@ -312,3 +312,45 @@ def test_defaults_use_the_real_clock_without_sleeping_for_terminal_jobs():
     p = _wait.Poller(lambda key: (make_job(key, 'DONE', 'succeeded'), None), timeout=5)
     result = p.run(['a'])
     assert not result.timed_out and result.polls == 1 and result.elapsed >= 0
+
+
+class Listing(Cloud):
+    """A cloud with a list read that answers for every job still running, in one request."""
+
+    def __init__(self, clock, ends, fail_lists=0, **kwargs):
+        super(Listing, self).__init__(clock, ends, **kwargs)
+        self.lists = 0
+        self.fail_lists = fail_lists
+
+    def fetch_many(self, keys):
+        self.lists += 1
+        if self.lists <= self.fail_lists:
+            raise HttpStatusError('GET /list: HTTP 503', status=503)
+        return dict((key, True) for key in keys if self.clock.now < self.ends[key])
+
+
+def test_a_batch_round_reads_every_running_job_and_only_the_last_one_densely():
+    clock = FakeClock(0)
+    ends = dict(('j%02d' % n, 600.0 + 60 * n) for n in range(10))
+    cloud = Listing(clock, ends)
+    result = poller(cloud, clock, timeout=7200, estimate=lambda key, job: (ends[key], ends[key]),
+                    fetch_many=cloud.fetch_many).run(list(ends))
+    assert all(job['state'] == 'succeeded' for job in result.jobs.values())
+    assert [cloud.fetches[key] for key in sorted(ends)][:-1] == [2] * 9, 'on its own: a first read, and one at its end'
+    assert cloud.lists <= 20, 'one list read a minute (max_poll_interval) while the last job is far from its end'
+    assert clock.now - max(ends.values()) <= 2.0, 'the last job is read densely near its end'
+
+
+def test_a_failed_batch_read_falls_back_to_reading_the_due_jobs():
+    clock = FakeClock(0)
+    cloud = Listing(clock, {'a': 30.0, 'b': 40.0}, fail_lists=100)
+    result = poller(cloud, clock, timeout=600, fetch_many=cloud.fetch_many).run(['a', 'b'])
+    assert result.jobs['a']['state'] == result.jobs['b']['state'] == 'succeeded'
+    assert cloud.fetches['a'] >= 3 and cloud.fetches['b'] >= 3
+
+
+def test_without_an_estimate_for_every_job_each_keeps_its_own_schedule():
+    clock = FakeClock(0)
+    cloud = Listing(clock, {'a': 100.0, 'b': 200.0})
+    poller(cloud, clock, timeout=600, fetch_many=cloud.fetch_many).run(['a', 'b'])
+    assert clock.now - 200.0 <= 30.0 and cloud.lists <= 15
