@@ -7,7 +7,7 @@
 DOCUMENTATION = r'''
 module: activity_log_info
 short_description: Oracle PaaS activity-log jobs, by id or by search
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads jobs of the Oracle PaaS activity log by id (one or many, optionally waiting until they end), or
     searches the activity log with filters and returns the matching activities.

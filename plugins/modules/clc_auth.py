@@ -7,7 +7,7 @@
 DOCUMENTATION = r'''
 module: clc_auth
 short_description: Log in to CenturyLink Cloud once and return the bearer token for later tasks
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Logs in to the CenturyLink Cloud v2 API with O(username) and O(password) and returns the bearer token and the
     account alias.

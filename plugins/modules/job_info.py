@@ -7,7 +7,7 @@
 DOCUMENTATION = r'''
 module: job_info
 short_description: Status of Oracle PaaS patch, rollback and precheck jobs
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads the status of patch and rollback jobs (C(patches/applied/job/{id})) or of patching precheck jobs
     (C(patches/checks/job/{id})) of one Oracle Database Classic (C(dbaas)) or MySQL Cloud Service (C(MySQLCS))

@@ -7,7 +7,7 @@
 DOCUMENTATION = r'''
 module: otc_auth
 short_description: Log in to Open Telekom Cloud IAM once and return the token for later tasks
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Logs in to IAM with the connection options (options, E(OS_*) environment variables or a C(clouds.yaml) entry) and
     returns the token, the project id and the endpoints, like C(openstack.cloud.auth) does.

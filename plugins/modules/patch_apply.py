@@ -7,7 +7,7 @@
 DOCUMENTATION = r'''
 module: patch_apply
 short_description: Apply a patch to an Oracle PaaS database service instance, safely
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Applies a patch to an Oracle Database Classic (C(dbaas)) or MySQL Cloud Service (C(MySQLCS)) instance
     and, by default, waits until the patching job ends.

@@ -7,7 +7,7 @@
 DOCUMENTATION = r'''
 module: patch_info
 short_description: List the available and applied patches of an Oracle PaaS database service instance
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the patches that can be applied to an Oracle Database Classic (C(dbaas)) or MySQL Cloud Service
     (C(MySQLCS)) instance, and the patches applied to it with the state of their last operation.

@@ -7,7 +7,7 @@
 DOCUMENTATION = r'''
 module: patch_rollback
 short_description: Roll back a patch applied to an Oracle PaaS database service instance, never twice
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Rolls back a patch applied to an Oracle Database Classic (C(dbaas)) or MySQL Cloud Service (C(MySQLCS))
     instance and, by default, waits until the rollback job ends.

@@ -7,7 +7,7 @@
 DOCUMENTATION = r'''
 module: rds_job_info
 short_description: Status of Open Telekom Cloud RDS task-center jobs
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads Open Telekom Cloud RDS v3 jobs (C(GET /v3/{project_id}/jobs?id=...)), for example the minor-version
     upgrade, restart or resize of a database instance, and optionally waits until they end.

@@ -7,7 +7,7 @@
 DOCUMENTATION = r'''
 module: server_patch
 short_description: Patch the operating system of CenturyLink Cloud servers and follow the run
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Starts OS patching on CenturyLink Cloud servers with Patching-as-a-Service (C(executePackage)) and, by
     default, follows each server's run until it ends.

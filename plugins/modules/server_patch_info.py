@@ -7,7 +7,7 @@
 DOCUMENTATION = r'''
 module: server_patch_info
 short_description: CenturyLink Cloud patch executions of a server
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the Patching-as-a-Service executions of a CenturyLink Cloud server, or reads one execution with
     the patches it installed, and optionally waits until it ends.

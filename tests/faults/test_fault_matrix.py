@@ -17,6 +17,7 @@ from ansible_collections.dbops.patching.plugins.modules import (
     activity_log_info,
     job_info,
     patch_apply,
+    patch_precheck,
     patch_rollback,
     rds_job_info,
     rds_upgrade,
@@ -128,6 +129,19 @@ def test_patch_apply_precheck_write_fault(live, api, fault):
     assert writes(api, 'PUT', path + '/patches/checks/') == (sends, 1), 'one accepted precheck'
     assert writes(api, 'PUT', path + '/patches/19\\.21\\.0\\.0$') == (1, 1)
     assert result['precheck_job']['state'] == 'succeeded' and result['changed'] is True
+
+
+@pytest.mark.parametrize('fault', sorted(WRITE_FAULTS))
+def test_patch_precheck_only_write_fault(live, api, fault):
+    rule, sends = WRITE_FAULTS[fault]
+    path = seed_instance(api, 'fm-wave')
+    api.fault(path=path + '/patches/checks/19\\.21\\.0\\.0$', method='PUT', **rule)
+    result, failed = live.run(patch_precheck.main, oracle_args(service_name='fm-wave', patch_id='19.21.0.0'))
+    clean(result)
+    assert not failed, result['msg']
+    assert writes(api, 'PUT', path + '/patches/checks/') == (sends, 1), 'one accepted precheck'
+    assert writes(api, 'PUT', path + '/patches/19\\.21\\.0\\.0$') == (0, 0), 'never an apply'
+    assert result['job_id'] and result['job']['state'] == 'succeeded' and result['changed'] is False
 
 
 @pytest.mark.parametrize('fault', sorted(WRITE_FAULTS))
