@@ -73,6 +73,19 @@ requirements:
 '''
 
     # Membership of the otc action group: C(group/dbops.patching.otc) in C(module_defaults).
+    # The RDS instance an instance module acts on.
+    INSTANCE = r'''
+options:
+  instance_id:
+    description:
+      - Id of the RDS instance. Exactly one of O(instance_id) and O(instance_name) is required.
+    type: str
+  instance_name:
+    description:
+      - Name of the RDS instance, matched exactly. The module fails when several instances have it.
+    type: str
+'''
+
     ACTION_GROUP = r'''
 options: {}
 attributes:

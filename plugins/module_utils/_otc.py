@@ -398,6 +398,15 @@ def is_upgrade(job):
     return 'minorversion' in (job.get('operation') or '').replace(' ', '').lower()
 
 
+# AnsibleModule constraints of the modules that act on one RDS instance.
+ONE_INSTANCE = dict(mutually_exclusive=[('instance_id', 'instance_name')], required_one_of=[('instance_id', 'instance_name')])
+
+
+def instance_argument_spec():
+    """The options naming the RDS instance (doc fragment dbops.patching.otc.instance)."""
+    return dict(instance_id=dict(type='str'), instance_name=dict(type='str'))
+
+
 def instance_ref(params):
     """(instance_id, instance_name) of the options, stripped; ConfigurationError when blank."""
     for name in ('instance_id', 'instance_name'):

@@ -16,19 +16,12 @@ author:
   - dbops.patching maintainers (@dbops)
 extends_documentation_fragment:
   - dbops.patching.otc
+  - dbops.patching.otc.instance
   - dbops.patching.connection
   - dbops.patching.attributes
   - dbops.patching.attributes.info_module
   - dbops.patching.otc.action_group
 options:
-  instance_id:
-    description:
-      - Id of the RDS instance. Exactly one of O(instance_id) and O(instance_name) is required.
-    type: str
-  instance_name:
-    description:
-      - Name of the RDS instance, matched exactly. The module fails when several instances have it.
-    type: str
 seealso:
   - module: dbops.patching.rds_upgrade
 '''
@@ -99,10 +92,15 @@ instance:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dbops.patching.plugins.module_utils._otc import OtcClient, add_versions, instance_ref, otc_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._otc import (
+    ONE_INSTANCE,
+    OtcClient,
+    add_versions,
+    instance_argument_spec,
+    instance_ref,
+    otc_argument_spec,
+)
 from ansible_collections.dbops.patching.plugins.module_utils._runner import argument_spec_of, run_module
-
-ONE_INSTANCE = [('instance_id', 'instance_name')]
 
 
 def report(run):
@@ -111,9 +109,8 @@ def report(run):
 
 
 def main():
-    argument_spec = argument_spec_of(otc_argument_spec(), instance_id=dict(type='str'), instance_name=dict(type='str'))
-    run_module(AnsibleModule(argument_spec=argument_spec, mutually_exclusive=ONE_INSTANCE, required_one_of=ONE_INSTANCE,
-                             supports_check_mode=True), report)
+    argument_spec = argument_spec_of(otc_argument_spec(), instance_argument_spec())
+    run_module(AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **ONE_INSTANCE), report)
 
 
 if __name__ == '__main__':

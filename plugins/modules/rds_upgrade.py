@@ -30,6 +30,7 @@ author:
   - dbops.patching maintainers (@dbops)
 extends_documentation_fragment:
   - dbops.patching.otc
+  - dbops.patching.otc.instance
   - dbops.patching.connection
   - dbops.patching.wait.action
   - dbops.patching.wait.schedule
@@ -45,14 +46,6 @@ attributes:
     details:
       - Shows the version before and after.
 options:
-  instance_id:
-    description:
-      - Id of the RDS instance. Exactly one of O(instance_id) and O(instance_name) is required.
-    type: str
-  instance_name:
-    description:
-      - Name of the RDS instance, matched exactly. The module fails when several instances have it.
-    type: str
   delayed:
     description:
       - Upgrade in the instance's maintenance window instead of now (RDS for MySQL only). The job then waits for the
@@ -137,11 +130,15 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dbops.patching.plugins.module_utils._otc import OtcClient, RdsUpgrade, otc_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._otc import (
+    ONE_INSTANCE,
+    OtcClient,
+    RdsUpgrade,
+    instance_argument_spec,
+    otc_argument_spec,
+)
 from ansible_collections.dbops.patching.plugins.module_utils._runner import argument_spec_of, run_module, wait_argument_spec
 from ansible_collections.dbops.patching.plugins.module_utils._workflow import run_write
-
-ONE_INSTANCE = [('instance_id', 'instance_name')]
 
 
 def upgrade(run):
@@ -151,14 +148,11 @@ def upgrade(run):
 
 def main():
     argument_spec = argument_spec_of(
-        otc_argument_spec(), wait_argument_spec(wait_default=True),
-        instance_id=dict(type='str'),
-        instance_name=dict(type='str'),
+        otc_argument_spec(), instance_argument_spec(), wait_argument_spec(wait_default=True),
         delayed=dict(type='bool', default=False),
         recovery_window=dict(type='float', default=15),
     )
-    run_module(AnsibleModule(argument_spec=argument_spec, mutually_exclusive=ONE_INSTANCE, required_one_of=ONE_INSTANCE,
-                             supports_check_mode=True), upgrade)
+    run_module(AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **ONE_INSTANCE), upgrade)
 
 
 if __name__ == '__main__':
