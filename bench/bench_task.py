@@ -105,8 +105,8 @@ def main():
         medians = overhead(base, auth_token, args.tasks, collections)
         module = 'ansible_collections.dbops.patching.plugins.modules.rds_job_info'
         connection = dict(auth_token=auth_token, project_id=PROJECT_ID, auth_url=base + '/v3', rds_url=base)
-        uri_rss, unused = peak_rss('ansible.modules.uri', dict(url='%s/v3/%s/jobs?id=bench-job' % (base, PROJECT_ID),
-                                                                       headers={'X-Auth-Token': auth_token}), collections)
+        uri_args = dict(url='%s/v3/%s/jobs?id=bench-job' % (base, PROJECT_ID), headers={'X-Auth-Token': auth_token})
+        uri_rss, unused = peak_rss('ansible.modules.uri', uri_args, collections)
         one_rss, unused = peak_rss(module, dict(connection, job_id='bench-job'), collections)
         ids = []
         for index in range(args.fleet):

@@ -63,8 +63,8 @@ def targets(parts):
     if fleet:
         together, alone = fleet['results']['batch waits together'], fleet['results']['per-instance waits']
         rows.append(('safe_patch.yml over %d instances, forks %d: waiting together is faster' % (fleet['instances'], fleet['forks']),
-                     '%.1f s vs %.1f s, %d vs %d requests' % (together['wall_s'], alone['wall_s'], together['requests'],
-                                                             alone['requests']),
+                     '%.1f s vs %.1f s, %d vs %d requests' % (
+                         together['wall_s'], alone['wall_s'], together['requests'], alone['requests']),
                      together['wall_s'] < alone['wall_s'] and together['requests'] <= alone['requests']))
     return rows
 

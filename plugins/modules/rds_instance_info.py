@@ -21,7 +21,6 @@ extends_documentation_fragment:
   - dbops.patching.attributes
   - dbops.patching.attributes.info_module
   - dbops.patching.otc.action_group
-options:
 seealso:
   - module: dbops.patching.rds_upgrade
 '''
