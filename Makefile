@@ -31,6 +31,7 @@ VENV := $(CURDIR)/.venv
 VENV216 := $(CURDIR)/.venv-2.16
 VENV221 := $(CURDIR)/.venv-2.21
 VENVDOCS := $(CURDIR)/.venv-docs
+VENVIMPORTER := $(CURDIR)/.venv-importer
 BUILD := $(CURDIR)/build
 COLL := $(BUILD)/ansible_collections/dbops/patching
 COVERAGE_MIN := 90
@@ -61,6 +62,11 @@ $(VENV216)/.installed: tests/utils/requirements-core-2.16.txt
 $(VENV221)/.installed: tests/utils/requirements-core-2.21.txt
 	test -x $(VENV221)/bin/python || $(PYTHON312) -m venv $(VENV221)
 	$(VENV221)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/utils/requirements-core-2.21.txt
+	touch $@
+
+$(VENVIMPORTER)/.installed: tests/utils/requirements-importer.txt
+	test -x $(VENVIMPORTER)/bin/python || $(PYTHON) -m venv $(VENVIMPORTER)
+	$(VENVIMPORTER)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/utils/requirements-importer.txt
 	touch $@
 
 $(VENVDOCS)/.installed: tests/utils/requirements-docs.txt
@@ -154,7 +160,7 @@ docs: copy $(VENVDOCS)/.installed
 	test -s $(BUILD)/docsite/build/html/collections/dbops/patching/docsite/guide_otc.html
 	@echo "docs: $(BUILD)/docsite/build/html/index.html"
 
-build: venv copy
+build: venv copy $(VENVIMPORTER)/.installed
 	rm -rf $(BUILD)/dist $(BUILD)/installed && mkdir -p $(BUILD)/dist $(BUILD)/installed
 	cd $(COLL) && $(VENV)/bin/ansible-galaxy collection build --output-path $(BUILD)/dist
 	$(VENV)/bin/ansible-galaxy collection install --offline -p $(BUILD)/installed $(BUILD)/dist/dbops-patching-*.tar.gz
@@ -163,6 +169,7 @@ build: venv copy
 	rm -rf $(BUILD)/ee-context
 	cd docs/awx && $(VENV)/bin/ansible-builder create -f execution-environment.yml -c $(BUILD)/ee-context >/dev/null
 	test -s $(BUILD)/ee-context/Containerfile -o -s $(BUILD)/ee-context/Dockerfile
+	bash $(UTILS)/galaxy_importer.sh $(VENVIMPORTER) $$(ls $(BUILD)/dist/dbops-patching-*.tar.gz)
 	@echo "built and installed: $$(cd $(BUILD)/dist && ls); execution environment context: $(BUILD)/ee-context"
 
 # Every check, keeping on after a failure; ends with "N passed, M failed" (make targets).
@@ -186,4 +193,4 @@ clean:
 	rm -rf $(BUILD) tests/output reports importer_result.json tests/integration/integration_config.yml .coverage
 
 distclean: clean
-	rm -rf .venv .venv-2.16 .venv-2.21 .venv-demo .venv-docs
+	rm -rf .venv .venv-2.16 .venv-2.21 .venv-demo .venv-docs .venv-importer

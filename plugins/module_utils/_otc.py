@@ -449,6 +449,7 @@ class RdsUpgrade(WriteAction):
         running = [t for t in tasks if t['state'] in ('pending', 'running')]
         upgrade = next((t for t in running if is_upgrade(t)), None)
         if upgrade is not None:
+            result['version_after'] = self.instance['newest_version'] or self.instance['version']
             return FOLLOW, upgrade['id']
         if self.instance['upgrade_available'] is False:
             result['msg'] = '%s is on the newest minor version %s.' % (self.instance['name'], self.instance['version'])

@@ -74,6 +74,13 @@ def test_already_on_the_newest_minor_version_sends_nothing(runner):
     assert 'newest minor version' in result['msg'] and not runner.session.writes()
 
 
+def test_a_running_upgrade_read_once_says_the_version_it_will_reach(runner):
+    result = runner.success(rds_upgrade.main, dict(ARGS, wait=False), [
+        instances(instance()), versions(), tasks(task()), job('Running', process='50%')])
+    assert not result['changed'] and result['job_id'] == 'job-1' and result['job']['state'] == 'running'
+    assert (result['version_before'], result['version_after']) == ('8.0.21', '8.0.28')
+
+
 def test_a_running_upgrade_is_followed_never_started_again(runner):
     result = runner.success(rds_upgrade.main, dict(ARGS, poll_interval=5), [
         instances(instance()), versions(), tasks(task()), job('Completed')] + after())
