@@ -78,8 +78,8 @@ class Poller(object):
     ``fetch_many(keys)``: one request that answers for many jobs at once (a list read),
     returning {key: job, or True for "still running, nothing new"}; the jobs it does not
     carry (ended, or never seen yet) are read on their own.
-    ``progress(jobs, elapsed)``: called after every poll round with the last state of
-    each job (see _progress; it makes no request).
+    ``progress(jobs, elapsed, final)``: called after every poll round with the last state
+    of each job, ``final`` for the last round (see _progress; it makes no request).
     With ``interval`` set, every job is polled at that fixed interval."""
 
     def __init__(self, fetch, timeout, interval=None, clock=None, sleep=None, rand=None,
@@ -208,6 +208,36 @@ class Poller(object):
             ends[key] = window[1] if window[1] is not None else window[0]
         return max(ends, key=ends.get) if ends else None
 
+    def _schedule(self, keys, answers, due, polls, jobs, unseen, late, deadline):
+        """Take a round's answers: keep each job's last state, stop following the ended
+        ones (and at the deadline every one: that was the last look), and set when each
+        other one is read next. Returns the time the round ended."""
+        after = self.clock()
+        for key in [key for key in keys if key in answers]:
+            job, retry_after = answers[key]
+            polls[key] += 1
+            jobs[key] = job
+            self.first_seen.setdefault(key, after)
+            if job is not None and job['terminal'] and key not in unseen:
+                del due[key]
+            elif after >= deadline:
+                del due[key]
+                late.append(key)
+            else:
+                due[key] = min(deadline, after + self.next_interval(polls[key], job, retry_after, key))
+        return after
+
+    def _spare_all_but_the_last(self, due, jobs, answers, after, deadline):
+        """In a fleet with a batch read, put off every job just answered (without a
+        Retry-After) but the one estimated to end last to max_poll_interval: the batch
+        rounds the last job needs read them anyway."""
+        last = self.last_to_end(list(due), jobs)
+        if last is None:
+            return
+        for key in due:
+            if key != last and key in answers and answers[key][1] is None:
+                due[key] = min(deadline, max(due[key], after + self.max_poll_interval))
+
     def run(self, keys, first_delay=None):
         """Poll every key until all are terminal or the deadline passes.
 
@@ -242,24 +272,9 @@ class Poller(object):
                     continue
                 others = [key for key in keys if key in due and key not in ready] if fleet else ()
                 answers = self._round(ready, jobs, read, executor, errors, others)
-                after = self.clock()
-                for key in [key for key in keys if key in answers]:
-                    job, retry_after = answers[key]
-                    polls[key] += 1
-                    jobs[key] = job
-                    self.first_seen.setdefault(key, after)
-                    if job is not None and job['terminal'] and key not in unseen:
-                        del due[key]
-                    elif after >= deadline:
-                        del due[key]  # that was the last look, at the deadline
-                        late.append(key)
-                    else:
-                        due[key] = min(deadline, after + self.next_interval(polls[key], job, retry_after, key))
-                last = self.last_to_end(list(due), jobs) if fleet else None
-                if last is not None:
-                    for key in due:
-                        if key != last and key in answers and answers[key][1] is None:
-                            due[key] = min(deadline, max(due[key], after + self.max_poll_interval))
+                after = self._schedule(keys, answers, due, polls, jobs, unseen, late, deadline)
+                if fleet:
+                    self._spare_all_but_the_last(due, jobs, answers, after, deadline)
                 if self.progress is not None:
                     self.progress(dict((key, jobs.get(key)) for key in keys), after - start, final=not due)
         finally:

@@ -12,6 +12,7 @@ action does and, while the module runs on the controller, shows a progress line 
 replaces a small JSON file (named in DBOPS_PROGRESS_FILE) after its poll rounds; no
 request is made for the progress line."""
 
+import glob
 import json
 import math
 import os
@@ -107,6 +108,6 @@ class ProgressAction(ActionBase):
             stop.set()
             watcher.join(5)
             self._task.environment = environment
-            for leftover in (path,):
+            for leftover in [path] + glob.glob(path + '.*.tmp'):  # the file, and a write the module left half done
                 if os.path.exists(leftover):
                     os.unlink(leftover)
