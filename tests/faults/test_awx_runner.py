@@ -17,13 +17,12 @@ import re
 import subprocess
 import sys
 
+import ansible_runner  # pinned in tests/requirements-dev.txt: a missing one fails, never skips
 import jinja2
 import pytest
 import yaml
 
 from ansible_collections.dbops.patching.tests.simulator.client import DOMAIN, PROJECT
-
-ansible_runner = pytest.importorskip('ansible_runner')
 
 COLLECTION = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 CREDENTIAL_TYPES = os.path.join(COLLECTION, 'docs', 'awx', 'credential_types')
