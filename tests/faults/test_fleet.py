@@ -120,3 +120,15 @@ def test_slices_each_report_their_part_and_the_merge_covers_every_host_once(api,
     assert sorted(row['host'] for row in rows) == names(), 'every host exactly once'
     assert dict((row['host'], row['outcome']) for row in rows) == dict(
         (name, 'rolled_back' if name in FAILING else 'applied') for name in names())
+
+
+def test_a_host_pattern_that_matches_nothing_fails_the_run(api, tmp_path):
+    """A mistyped group must not exit 0 having patched nothing."""
+    inventory(str(tmp_path / 'inventory.yml'))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_PATH, ORACLE_PAAS_API_URL=api.url, ANSIBLE_NOCOLOR='1')
+    run = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', str(tmp_path / 'inventory.yml'),
+                          os.path.join(COLLECTION, 'playbooks', 'safe_patch.yml'), '-e', 'safe_patch_hosts=databses'],
+                         env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode != 0, run.stdout[-2000:]
+    assert 'The host pattern databses matches no host of the inventory' in run.stdout
+    assert api.admin('requests', method='GET')['count'] == 0, 'nothing was sent'
