@@ -35,6 +35,7 @@ NEAR_END_PROGRESS = 80
 WINDOW_READS = 20.0  # reads spread across a job's estimated end window
 NEAR_END_INTERVAL = 2.0
 DEFAULT_WORKERS = 8
+BATCH_MISSES = 3  # rounds in which a batch read misses a running job before it is dropped for the wait
 # How long a job the API does not show yet counts as pending (some APIs answer
 # "no such job" for a few seconds after they created it).
 NOT_FOUND_GRACE = 30.0
@@ -103,6 +104,7 @@ class Poller(object):
         self.wall = wall or time.time
         self.fetch_many = fetch_many
         self.progress = progress
+        self.batch_misses = 0
         self.first_seen = {}
 
     def next_interval(self, polls, job, retry_after, key=None):
@@ -169,15 +171,15 @@ class Poller(object):
 
     def _read_many(self, keys, errors):
         """What one batch read says of ``keys``: {key: job or True}; None without a batch
-        read, for fewer than two jobs, or when it failed for a passing reason (each job is
-        then read on its own when it is due)."""
+        read, for fewer than two jobs, or when it failed (each job is then read on its own
+        when it is due; after a failure that is not passing, for the rest of the wait)."""
         if self.fetch_many is None or len(keys) < 2:
             return None
         try:
             carried = self.fetch_many(keys)
         except ApiError as exc:
             if not (exc.transient and self.tolerate_errors):
-                raise
+                self.fetch_many = None  # an API without that list read: read each job on its own from now on
             return None
         return dict((key, job) for key, job in carried.items() if key in keys and job is not None)
 
@@ -188,12 +190,16 @@ class Poller(object):
         does not carry are read on their own (concurrently with an executor)."""
         batch = [key for key in list(ready) + list(others) if jobs.get(key) is not None]
         carried = self._read_many(batch, errors)
-        if carried is None:
-            carried, gone = {}, []
-        else:
-            gone = [key for key in others if key in batch and key not in carried]
+        listed = carried is not None
+        carried = carried or {}
+        gone = [key for key in others if key in batch and key not in carried] if listed else []
         alone = [key for key in ready if key not in carried] + gone
         answers = dict(zip(alone, executor.map(read, alone) if executor else [read(key) for key in alone]))
+        missed = [key for key in alone if key in batch] if listed else []
+        if any(answers[key][0] is not None and not answers[key][0]['terminal'] for key in missed):
+            self.batch_misses += 1  # the list missed a job that still runs (a log that lags, or lacks it)
+            if self.batch_misses >= BATCH_MISSES:
+                self.fetch_many = None  # not to be trusted for this wait: read each job on its own
         answers.update((key, (jobs[key] if job is True else job, None)) for key, job in carried.items())
         return answers
 
@@ -259,12 +265,13 @@ class Poller(object):
         def read(key):
             return self._read(key, start, jobs.get(key), unseen, errors)
 
-        # With a batch read, every round reads every job it carries, and only the job estimated to end last
-        # needs a dense schedule: the others are read at least every max_poll_interval (a fleet waits for its
-        # last job; an early failure is still seen within that interval).
-        fleet = self.fetch_many is not None and len(keys) > 1 and self.interval is None
         try:
             while due:
+                # With a batch read, every round reads every job it carries, and only the job estimated to end
+                # last needs a dense schedule: the others are read at least every max_poll_interval (a fleet
+                # waits for its last job; an early failure is still seen within that interval). A batch read
+                # that fails for good, or keeps missing jobs that still run, is dropped for the rest of the wait.
+                fleet = self.fetch_many is not None and len(keys) > 1 and self.interval is None
                 now = self.clock()
                 ready = [key for key in keys if key in due and due[key] <= now]
                 if not ready:

@@ -354,3 +354,35 @@ def test_without_an_estimate_for_every_job_each_keeps_its_own_schedule():
     cloud = Listing(clock, {'a': 100.0, 'b': 200.0})
     poller(cloud, clock, timeout=600, fetch_many=cloud.fetch_many).run(['a', 'b'])
     assert clock.now - 200.0 <= 30.0 and cloud.lists <= 15
+
+
+class Blind(Listing):
+    """A list read that never shows the jobs (an API whose activity log lacks them)."""
+
+    def fetch_many(self, keys):
+        self.lists += 1
+        return {}
+
+
+def test_a_batch_read_that_keeps_missing_running_jobs_is_dropped():
+    clock = FakeClock(0)
+    ends = dict(('j%d' % n, 3000.0) for n in range(5))
+    cloud = Blind(clock, ends)
+    result = poller(cloud, clock, timeout=7200, fetch_many=cloud.fetch_many).run(list(ends))
+    assert all(job['state'] == 'succeeded' for job in result.jobs.values())
+    assert cloud.lists == _wait.BATCH_MISSES, 'dropped after it missed running jobs that many rounds'
+    per_job = Cloud(clock, dict((key, clock.now + 3000.0) for key in ends))
+    poller(per_job, clock, timeout=7200).run(list(ends))
+    assert sum(cloud.fetches.values()) <= sum(per_job.fetches.values()) + _wait.BATCH_MISSES * len(ends)
+
+
+def test_a_batch_read_the_api_does_not_have_is_dropped_at_once():
+    clock = FakeClock(0)
+    cloud = Listing(clock, {'a': 100.0, 'b': 200.0})
+
+    def missing(keys):
+        cloud.lists += 1
+        raise HttpStatusError('GET /list: HTTP 404', status=404)
+
+    result = poller(cloud, clock, timeout=600, fetch_many=missing).run(['a', 'b'])
+    assert result.jobs['b']['state'] == 'succeeded' and cloud.lists == 1
