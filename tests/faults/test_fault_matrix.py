@@ -264,3 +264,23 @@ def test_a_refused_read_after_the_accepted_write_still_says_what_was_sent(live, 
     clean(result)
     assert failed and 'HTTP 403' in result['msg']
     assert result['changed'] is True and result['job_id'], 'the accepted write is never hidden'
+
+
+def test_a_refused_job_read_after_the_accepted_upgrade_still_says_what_was_sent(live, api):
+    api.admin('otc/instances', dict(name='fm-rds-read', version='8.0.21', upgrade_seconds=30))
+    api.fault(path='/jobs$', method='GET', kind='html', status=403, times=100)
+    result, failed = live.run(rds_upgrade.main, otc_args(instance_name='fm-rds-read'))
+    clean(result)
+    assert failed and 'HTTP 403' in result['msg']
+    assert result['changed'] is True and result['job_id'], 'the accepted write is never hidden'
+    assert writes(api, 'POST', 'db-upgrade$') == (1, 1)
+
+
+def test_a_refused_job_read_after_the_accepted_precheck_still_says_what_was_sent(live, api):
+    path = seed_instance(api, 'fm-wave-read')
+    api.fault(path=path + '/patches/checks/job/', method='GET', kind='html', status=403, times=100)
+    result, failed = live.run(patch_precheck.main, oracle_args(service_name='fm-wave-read', patch_id='19.21.0.0'))
+    clean(result)
+    assert failed and 'HTTP 403' in result['msg']
+    assert result['job_id'], 'the precheck that was sent is named'
+    assert writes(api, 'PUT', path + '/patches/checks/') == (1, 1)
