@@ -39,7 +39,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._jobs import (
     text_or_none,
 )
 from ansible_collections.dbops.patching.plugins.module_utils._wait import Poller, WaitTimeout, describe_jobs, wait_for
-from ansible_collections.dbops.patching.plugins.module_utils._workflow import DONE, FOLLOW, SEND, WriteAction
+from ansible_collections.dbops.patching.plugins.module_utils._workflow import DONE, FOLLOW, SEND, WriteAction, watch
 
 PACKAGES = {
     'windows': ('b229535c-a313-4a31-baf8-6aa71ff4b9ed', {}),
@@ -353,20 +353,20 @@ class ServerPatching(WriteAction):
     def recover(self):
         """Watch the executions of the servers just sent until each shows a new one or
         the queue window passes; True when every one of them started."""
-        window_end = time.monotonic() + self.run.params['queue_window']
-        while True:
-            for sid in list(self.to_start):
-                execution = newest_execution(self.client.executions(sid), exclude=[e['id'] for e in self.before[sid]])
-                if execution is not None:
-                    self.entries[sid].update(started=True, execution_id=execution['id'], job=execution)
-                    self.to_start.remove(sid)
-            if not self.to_start or time.monotonic() >= window_end:
-                break
-            time.sleep(min(RECOVERY_POLL, max(0.0, window_end - time.monotonic())))
+        watch(self._look_for_new_executions, self.run.params['queue_window'], RECOVERY_POLL)
         if self.to_start and any(e['started'] for e in self.entries.values()):
             self.run.warn('%s show no new execution %ss after a lost executePackage answer; sending it again for them.'
                           % (', '.join(self.to_start), self.run.params['queue_window']))
         return self.followed() if not self.to_start else None
+
+    def _look_for_new_executions(self):
+        """One look at the servers still to start: those with a new execution are started. True when none is left."""
+        for sid in list(self.to_start):
+            execution = newest_execution(self.client.executions(sid), exclude=[e['id'] for e in self.before[sid]])
+            if execution is not None:
+                self.entries[sid].update(started=True, execution_id=execution['id'], job=execution)
+                self.to_start.remove(sid)
+        return not self.to_start
 
     def started(self):
         return any(e['started'] for e in self.entries.values())

@@ -518,12 +518,20 @@ class Precheck(WriteAction):
                if str(c.get('patchId')) == self.patch_id and str(c.get('jobId')) not in self.before and c.get('jobId')]
         return str(new[-1]['jobId']) if new else None
 
-    def run_and_follow(self):
+    def send_and_follow(self, key, wait=None, id_key=None):
+        """Send the precheck (at most once) and follow its job into ``run.result[key]``
+        (its id first into ``run.result[id_key]``, when given); (job id, job)."""
         job_id, first_delay = send_once(self)
-        # the apply waits for its precheck to pass, also when the apply itself is not waited for
-        job = follow_job(self.run, self.instance.precheck_job, job_id, 'precheck job', key='precheck_job', wait=True,
+        if id_key:
+            self.run.result[id_key] = job_id
+        job = follow_job(self.run, self.instance.precheck_job, job_id, 'precheck job', key=key, wait=wait,
                          first_delay=first_delay, bound=[self.instance.http], estimate=self.instance.duration_estimate(),
                          resume=self.instance.resume_hint(job_id) + ' and kind=precheck')
+        return job_id, job
+
+    def run_and_follow(self):
+        # the apply waits for its precheck to pass, also when the apply itself is not waited for
+        job_id, job = self.send_and_follow('precheck_job', wait=True)
         if job is None or job['state'] != 'succeeded':
             raise ModuleFailure('The precheck of patch %s on %s did not pass (job %s, status %s): %s. The patch was not applied.'
                                 % (self.patch_id, self.instance.name, job_id, job and job['status'], job and job['message']))
@@ -670,11 +678,7 @@ def precheck_patch(run):
     run.result['patch'] = available_patch(instance, patch_id)
     if run.check_mode:
         return
-    check = Precheck(run, instance, patch_id)
-    job_id, first_delay = send_once(check)
-    run.result['job_id'] = job_id
-    job = follow_job(run, instance.precheck_job, job_id, 'precheck job', first_delay=first_delay, bound=[instance.http],
-                     estimate=instance.duration_estimate(), resume=instance.resume_hint(job_id) + ' and kind=precheck')
+    job_id, job = Precheck(run, instance, patch_id).send_and_follow('job', id_key='job_id')
     fail_unless_succeeded(job, 'The precheck of patch %s on %s ended %s (job %s, status %s): %s'
                           % (patch_id, instance.name, job and job['state'], job_id, job and job['status'], job and job['message']))
 

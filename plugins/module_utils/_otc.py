@@ -11,7 +11,6 @@ RDS v3 task-center jobs."""
 
 import os
 import re
-import time
 
 from ansible.module_utils.basic import env_fallback
 
@@ -41,6 +40,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._workflow import (
     WriteAction,
     fail_unless_succeeded,
     follow_job,
+    watch,
 )
 
 try:
@@ -193,6 +193,12 @@ def resolve_settings(params, search_dirs=CLOUDS_YAML_DIRS, environ=None):
     return settings
 
 
+def listed(body, key):
+    """The objects of the list an RDS answer holds under ``key`` (nothing else counts)."""
+    items = body.get(key) if isinstance(body, dict) else None
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
 def token_url(auth_url):
     url = auth_url.rstrip('/')
     if url.endswith('/auth/tokens'):
@@ -296,8 +302,7 @@ class OtcClient(object):
         when there is none, or when a name is shared by several."""
         wanted = ('instance_id', instance_id) if instance_id else ('instance_name', name)
         body = self.http.get(self.project_path('instances'), params={'id': instance_id} if instance_id else {'name': name}).json()
-        listed = body.get('instances') if isinstance(body, dict) else None
-        found = [normalize_instance(i) for i in (listed if isinstance(listed, list) else []) if isinstance(i, dict)]
+        found = [normalize_instance(i) for i in listed(body, 'instances')]
         found = [i for i in found if (i['id'] == instance_id if instance_id else i['name'] == name)]  # the name filter is fuzzy
         if not found:
             raise ModuleFailure('No RDS instance with %s=%s in project %s.' % (wanted + (self.auth.project_id,)))
@@ -309,15 +314,12 @@ class OtcClient(object):
     def versions(self, engine):
         """The version names GET datastores/{engine} lists (majors, and full minor versions where the region shows them)."""
         body = self.http.get(self.project_path('datastores', _http.segment('engine', engine.lower()))).json()
-        stores = body.get('dataStores') if isinstance(body, dict) else None
-        return [str(d['name']).strip() for d in (stores if isinstance(stores, list) else []) if isinstance(d, dict) and d.get('name')]
+        return [str(d['name']).strip() for d in listed(body, 'dataStores') if d.get('name')]
 
     def tasks(self, instance_id):
         """The instance's newest tasks from the task list, normalized like jobs."""
         body = self.http.get(self.project_path('tasklist'), params={'instance_id': instance_id, 'limit': TASKLIST_LIMIT}).json()
-        listed = body.get('tasks') if isinstance(body, dict) else None
-        jobs = [normalize_job(t, str(t.get('id')), self.warn) for t in (listed if isinstance(listed, list) else [])
-                if isinstance(t, dict) and t.get('id')]
+        jobs = [normalize_job(t, str(t.get('id')), self.warn) for t in listed(body, 'tasks') if t.get('id')]
         return [j for j in jobs if j['instance']['id'] in (None, instance_id)]
 
     def upgrade(self, instance_id, delayed):
@@ -476,14 +478,10 @@ class RdsUpgrade(WriteAction):
     def recover(self):
         """The upgrade job that appeared in the task list since decide(), watched for
         recovery_window seconds (a new job is hidden at first)."""
-        window_end = time.monotonic() + self.run.params['recovery_window']
-        while True:
+        def look():
             new = [t for t in self.client.tasks(self.instance['id']) if t['id'] not in self.before and is_upgrade(t)]
-            if new:
-                return new[0]['id']
-            if time.monotonic() >= window_end:
-                return None
-            time.sleep(min(RECOVERY_POLL, max(0.0, window_end - time.monotonic())))
+            return new[0]['id'] if new else None
+        return watch(look, self.run.params['recovery_window'], RECOVERY_POLL)
 
     def follow(self, ref, first_delay=None):
         run = self.run

@@ -146,6 +146,18 @@ def send_once(action):
         return ref, first_delay
 
 
+def watch(look, window, every):
+    """Call ``look()`` until it returns something true or ``window`` seconds have passed,
+    pausing ``every`` seconds (less at the end) in between; its last answer. For the
+    recoveries that must give a cloud time to show what a lost write started."""
+    window_end = time.monotonic() + window
+    while True:
+        found = look()
+        if found or time.monotonic() >= window_end:
+            return found
+        time.sleep(min(every, max(0.0, window_end - time.monotonic())))
+
+
 def capitalized(text):
     return text[:1].upper() + text[1:]
 
