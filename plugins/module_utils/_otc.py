@@ -6,8 +6,27 @@
 # This module_utils is PRIVATE to the dbops.patching collection. It is not a
 # public API: it may change or go away in any release without notice.
 
-"""Open Telekom Cloud: IAM token login (or a given token), clouds.yaml, and the
-RDS v3 task-center jobs."""
+"""Open Telekom Cloud: IAM token login (or a given token), clouds.yaml, the RDS v3
+task-center jobs and instant/scheduled tasks, and minor-version upgrades.
+
+What OTC's own RDS API reference says (https://docs.otc.t-systems.com/relational-database-service/
+api-ref/), and this module relies on:
+
+* ``GET /v3/{project}/jobs?id=`` reports only some kinds of task: "creating single or
+  primary/standby DB instances, creating read replicas, changing single DB instances to
+  primary/standby instances, switching primary/standby DB instances, scaling up storage space,
+  and binding or unbinding EIPs" (Obtaining Information About a Task with a Specified ID). For
+  any other job, a minor-version upgrade among them, it answers ``DBS.200543`` (job does not
+  exist). ``GET /v3/{project}/tasklist`` (Querying Instant Tasks) lists every instant task,
+  upgrades included, and filters by ``id``: jobs are read there when ``/jobs`` does not know them.
+* ``GET /v3/{project}/datastores/{engine}`` returns "only the major version number (two
+  digits)" (Querying Version Information About a DB Engine): OTC does not say which minor
+  version is the newest. An instant task list whose newest version change is a completed
+  minor-version upgrade does: RDS upgrades "to the latest version" (User Guide, Upgrading a
+  Minor Version).
+* A delayed upgrade is a scheduled task (``GET /v3/{project}/schedule-tasks``) until the
+  maintenance window.
+* Refusals carry the codes of the reference's Error Codes table (see the frozensets below)."""
 
 import os
 import re
@@ -16,6 +35,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.dbops.patching.plugins.module_utils import _http
 from ansible_collections.dbops.patching.plugins.module_utils._errors import (
+    ApiError,
     AuthError,
     BadResponseError,
     ConfigurationError,
@@ -25,10 +45,12 @@ from ansible_collections.dbops.patching.plugins.module_utils._errors import (
     NotFoundError,
 )
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import (
+    TERMINAL_STATES,
     clean,
     make_job,
     map_status,
     parse_percent,
+    parse_time,
     status_table,
     text_or_none,
 )
@@ -36,7 +58,6 @@ from ansible_collections.dbops.patching.plugins.module_utils._workflow import (
     DONE,
     FOLLOW,
     SEND,
-    NothingToDo,
     WriteAction,
     fail_unless_succeeded,
     follow_job,
@@ -53,15 +74,27 @@ DEFAULT_REGION = 'eu-de'
 JOB_NOT_FOUND = 'DBS.200543'
 _SPACES_RE = re.compile(r'\s+')
 CLOUDS_YAML_DIRS = ('.', '~/.config/openstack', '/etc/openstack')
-JOB_STATUS = status_table(pending='PENDING', running='RUNNING', succeeded='COMPLETED', failed='FAILED')
-# The RDS API's answers to a db-upgrade it refuses (HTTP 400).
-BUSY = 'DBS.200019'
-ALREADY_NEWEST = 'DBS.201015'
+# /jobs and the instant tasks say Running, Completed, Failed; scheduled tasks also Initing, Pending,
+# Unauthorized (waiting for the window or an authorization), Canceled and Deleted.
+JOB_STATUS = status_table(pending='PENDING INITING UNAUTHORIZED', running='RUNNING', succeeded='COMPLETED',
+                          failed='FAILED', canceled='CANCELED CANCELLED DELETED')
+# The Error Codes table of OTC's RDS API reference (api-ref/source/appendix/error_codes.rst), by meaning.
+# 409 "Another operation is being performed on the DB instance or the DB instance is faulty." DBS.201015 is
+# not in OTC's table: Huawei's documents give it the same meaning (403 "This operation cannot be performed
+# because another operation is being performed."), and OTC's own terraform provider waits and retries on it.
+BUSY_CODES = frozenset(('DBS.200011', 'DBS.200019', 'DBS.200047', 'DBS.201202', 'DBS.212006', 'DBS.201015'))
+# 400 "This operation is not allowed by the DB instance status." (also for abnormal nodes)
+STATUS_CODES = frozenset(('DBS.201014', 'DBS.200086'))
+# 404 "The DB instance does not exist."
+NO_INSTANCE_CODES = frozenset(('DBS.200002', 'DBS.200045', 'DBS.200408', 'DBS.200602', 'DBS.201028'))
+# 400 "The DB engine or version is not supported."
+ENGINE_CODES = frozenset(('DBS.200040', 'DBS.201207', 'DBS.280238'))
 # After a lost db-upgrade answer, how often the task list is read while recovery_window lasts
 # (a new job is hidden for a few seconds, see DBS.200543).
 RECOVERY_POLL = 3.0
 RECOVERY_WINDOW_MAX = 600
 TASKLIST_LIMIT = 50
+DELAYABLE_ENGINES = ('mysql',)  # "For RDS for PostgreSQL, minor versions can be upgraded immediately ... only"
 
 
 def otc_argument_spec():
@@ -210,7 +243,9 @@ def token_url(auth_url):
 
 def normalize_job(payload, job_id, warn=None):
     """An RDS task-center job from GET /v3/{project}/jobs?id=... (seed 004), quirks and
-    all. Adds instance, entities and fail_reason to the normalized keys."""
+    all, or an instant or scheduled task of the task lists (``create_time``, ``end_time``: the
+    planned end, ``instance_id``/``instance_name``). Adds instance, entities and fail_reason to
+    the normalized keys."""
     cleaned = clean(payload if isinstance(payload, dict) else {})
     job = cleaned.get('job') if isinstance(cleaned.get('job'), dict) else cleaned
     status = job.get('status')
@@ -219,8 +254,9 @@ def normalize_job(payload, job_id, warn=None):
     name = job.get('name')
     fail_reason = text_or_none(job.get('fail_reason'))
     summary_line = ' '.join(str(p) for p in (name, status, '(%d%%)' % progress if progress is not None else None) if p)
+    ended = job.get('ended') or (job.get('end_time') if state in TERMINAL_STATES else None)
     result = make_job(job.get('id') or job_id, status, state, with_warnings=with_warnings, progress=progress,
-                      operation=name, started_at=job.get('created'), ended_at=job.get('ended'),
+                      operation=name, started_at=job.get('created') or job.get('create_time'), ended_at=ended,
                       message=fail_reason or summary_line or None, messages=[fail_reason] if fail_reason else [],
                       raw=payload)
     instance = job.get('instance') if isinstance(job.get('instance'), dict) else {}
@@ -292,6 +328,8 @@ class OtcClient(object):
         self.auth = OtcAuth(self.settings)
         self.http = _http.client_for(self.settings, _http.check_url('rds_url', self.settings['rds_url']), self.auth,
                                      warn=warn, session=session)
+        self.listed_jobs = set()  # jobs /jobs does not report, read from the instant-task list
+        self.tasklist_usable = True
 
     def project_path(self, *parts):
         self.http.ensure_ready()  # the path needs the project id, which a login may return
@@ -317,39 +355,62 @@ class OtcClient(object):
         return [str(d['name']).strip() for d in listed(body, 'dataStores') if d.get('name')]
 
     def tasks(self, instance_id):
-        """The instance's newest tasks from the task list, normalized like jobs."""
+        """The instance's newest instant tasks (GET tasklist), normalized like jobs."""
         body = self.http.get(self.project_path('tasklist'), params={'instance_id': instance_id, 'limit': TASKLIST_LIMIT}).json()
         jobs = [normalize_job(t, str(t.get('id')), self.warn) for t in listed(body, 'tasks') if t.get('id')]
         return [j for j in jobs if j['instance']['id'] in (None, instance_id)]
 
+    def scheduled_tasks(self, instance_id):
+        """The instance's newest scheduled tasks (GET schedule-tasks: a delayed upgrade until its window)."""
+        body = self.http.get(self.project_path('schedule-tasks'),
+                             params={'instance_id': instance_id, 'limit': TASKLIST_LIMIT}).json()
+        jobs = [normalize_job(t, str(t.get('id')), self.warn) for t in listed(body, 'schedule_tasks') if t.get('id')]
+        return [j for j in jobs if j['instance']['id'] in (None, instance_id)]
+
+    def task(self, job_id):
+        """(normalized job, None) of the instant task with this id. NotFoundError when the list
+        does not show it (yet: a new task is hidden for a few seconds)."""
+        job = self._find_task(job_id)
+        if job is None:
+            raise NotFoundError('GET %s?id=%s: the instant-task list does not show job %s.'
+                                % (self.project_path('tasklist'), job_id, job_id), api_code=JOB_NOT_FOUND)
+        return job, None
+
+    def _find_task(self, job_id):
+        """The normalized instant task with this id (GET tasklist?id=), or None."""
+        body = self.http.get(self.project_path('tasklist'), params={'id': job_id}).json()
+        found = [t for t in listed(body, 'tasks') if _SPACES_RE.sub('', str(t.get('id'))) == _SPACES_RE.sub('', job_id)]
+        if not found:
+            return None
+        job = normalize_job(found[0], job_id, self.warn)
+        job['id'] = str(job_id)
+        return job
+
     def upgrade(self, instance_id, delayed):
-        """POST db-upgrade once: (job id, None). ConflictError when another operation runs,
-        NothingToDo when the cloud says the instance is on the newest minor version."""
+        """POST db-upgrade once: (job id, None). ConflictError when RDS answers that another
+        operation runs or the instance's status does not allow it; ModuleFailure for an
+        instance that no longer exists or an engine without minor-version upgrades."""
         path = self.project_path('instances', _http.segment('instance_id', instance_id), 'db-upgrade')
         try:
             body = self.http.post(path, body={'is_delayed': bool(delayed)}).json()
         except HttpStatusError as exc:
-            if exc.api_code == BUSY:
-                raise ConflictError(str(exc), method=exc.method, path=exc.path, status=exc.status,
-                                    api_code=exc.api_code, api_message=exc.api_message)
-            if exc.api_code == ALREADY_NEWEST:
-                raise NothingToDo('The cloud answers that %s is already on the newest minor version (%s).'
-                                  % (instance_id, exc.api_message))
-            raise
+            raise refusal(exc, instance_id)
         job_id = text_or_none(body.get('job_id')) if isinstance(body, dict) else None
         return job_id, None
 
     def rds_job(self, job_id):
-        """(normalized job, retry_after). NotFoundError for a job the API does not show
-        (DBS.200543, also answered for a few seconds after a job was created)."""
+        """(normalized job, retry_after) from GET /jobs, or from the instant-task list for the jobs
+        /jobs does not report (a minor-version upgrade among them). NotFoundError for a job neither
+        shows (DBS.200543 is also answered for a few seconds after a job was created)."""
+        if job_id in self.listed_jobs:
+            return self.task(job_id)
         path = self.project_path('jobs')
         try:
             response = self.http.get(path, params={'id': job_id})
         except HttpStatusError as exc:
-            if exc.api_code == JOB_NOT_FOUND and not isinstance(exc, NotFoundError):
-                raise NotFoundError(str(exc), method=exc.method, path=exc.path, status=exc.status,
-                                    api_code=exc.api_code, api_message=exc.api_message)
-            raise
+            if exc.api_code != JOB_NOT_FOUND:
+                raise
+            return self._listed_task(job_id, exc)
         body = response.json()
         if not isinstance(body, dict) or not body:
             raise NotFoundError('GET %s?id=%s: the answer holds no job (%r).' % (path, job_id, body))
@@ -358,6 +419,43 @@ class OtcClient(object):
             raise BadResponseError('GET %s?id=%s answered job %s.' % (path, job_id, job['id']))
         job['id'] = str(job_id)  # the seed page shows ids with stray spaces: "31 b8ae23 - c687 ..."
         return job, response.retry_after()
+
+    def _listed_task(self, job_id, not_found):
+        """The job from the instant-task list once /jobs answered DBS.200543 (``not_found``), read there
+        from then on. An endpoint that lacks the list (an error that will not pass) leaves the job to
+        /jobs for the rest of the run; a passing error is raised, so a wait reads again later."""
+        as_not_found = NotFoundError(str(not_found), method=not_found.method, path=not_found.path,
+                                     status=not_found.status, api_code=not_found.api_code, api_message=not_found.api_message)
+        if not self.tasklist_usable:
+            raise as_not_found
+        try:
+            job = self._find_task(job_id)
+        except ApiError as exc:
+            if exc.transient:
+                raise
+            self.tasklist_usable = False
+            raise as_not_found
+        if job is None:
+            raise as_not_found
+        self.listed_jobs.add(job_id)
+        return job, None
+
+def refusal(exc, instance_id):
+    """The error a refused db-upgrade means, by the code RDS answered with."""
+    details = dict(method=exc.method, path=exc.path, status=exc.status, api_code=exc.api_code, api_message=exc.api_message)
+    if exc.api_code in BUSY_CODES:
+        return ConflictError('%s. RDS answers that another operation runs on the instance or that it is faulty.'
+                             % exc, **details)
+    if exc.api_code in STATUS_CODES:
+        return ConflictError('%s. RDS answers that the instance\'s status (or a node\'s) does not allow the upgrade; '
+                             'RDS upgrades no instance with abnormal nodes.' % exc, **details)
+    if exc.api_code in NO_INSTANCE_CODES or exc.status == 404:
+        return ModuleFailure('RDS answers that instance %s does not exist (it may have been deleted meanwhile): %s'
+                             % (instance_id, exc))
+    if exc.api_code in ENGINE_CODES:
+        return ModuleFailure('RDS does not upgrade the minor version of this engine or version (RDS for MySQL and '
+                             'RDS for PostgreSQL only): %s' % exc)
+    return exc
 
 
 # -- instances and their minor-version upgrade --------------------------------------------
@@ -396,8 +494,35 @@ def abnormal_parts(instance):
     return parts
 
 
+def _squeezed(job):
+    return re.sub(r'[^a-z0-9]', '', (job.get('operation') or '').lower())
+
+
 def is_upgrade(job):
-    return 'minorversion' in (job.get('operation') or '').replace(' ', '').lower()
+    """A minor-version upgrade task: UpgradeMysqlMinorVersion, UPGRADE_MINOR_VERSION, ..."""
+    return 'minorversion' in _squeezed(job)
+
+
+def changes_version(job):
+    """A task that may change the instance's version: a minor or a major version upgrade."""
+    return 'version' in _squeezed(job)
+
+
+def upgrade_evidence(tasks):
+    """The completed minor-version upgrade that left the instance on the newest minor version:
+    the newest task of ``tasks`` that may change the version, when it is one; else None (no such
+    task within the task list's reach, or a failed or major upgrade since)."""
+    changes = sorted((t for t in tasks if changes_version(t)), key=lambda t: parse_time(t['started_at']) or 0, reverse=True)
+    if changes and is_upgrade(changes[0]) and changes[0]['state'] == 'succeeded':
+        return changes[0]
+    return None
+
+
+def planned_duration(key, job):  # pylint: disable=unused-argument
+    """A task's own estimate of its length (its create_time to its planned end_time), for the poller."""
+    raw = clean(job.get('raw')) if isinstance(job.get('raw'), dict) else {}
+    start, end = parse_time(raw.get('create_time')), parse_time(raw.get('end_time'))
+    return end - start if start is not None and end is not None and end > start else None
 
 
 # AnsibleModule constraints of the modules that act on one RDS instance.
@@ -418,17 +543,28 @@ def instance_ref(params):
             str(params['instance_name']).strip() if params.get('instance_name') else None)
 
 
-def add_versions(client, instance):
-    """The instance with ``newest_version`` and ``upgrade_available`` (None when unknown)."""
+def add_versions(client, instance, tasks=None):
+    """The instance with ``newest_version``, ``upgrade_available`` (None when unknown),
+    ``newest_version_source`` and ``newest_version_job``. The versions RDS lists tell where they
+    show minor versions (Huawei Cloud); where they show majors only (OTC), the instant tasks do
+    (``tasks``, read when not given): a completed minor-version upgrade as the newest version change
+    left the instance on the newest minor version RDS had then."""
     newest = newest_version(client.versions(instance['engine']), instance) if instance['engine'] else None
+    source, evidence = ('datastores', None) if newest else (None, None)
+    if newest is None and instance['version']:
+        evidence = upgrade_evidence(client.tasks(instance['id']) if tasks is None else tasks)
+        if evidence is not None:
+            newest, source = instance['version'], 'task_list'
     available = None if newest is None or not instance['version'] else version_key(newest) > version_key(instance['version'])
-    return dict(instance, newest_version=newest, upgrade_available=available)
+    return dict(instance, newest_version=newest, upgrade_available=available, newest_version_source=source,
+                newest_version_job=evidence['id'] if evidence else None)
 
 
 class RdsUpgrade(WriteAction):
     """rds_upgrade: start the minor-version upgrade unless the instance is on the newest
-    minor version or an upgrade already runs (then it is followed); a lost answer is
-    recovered from the instance's task list."""
+    minor version or an upgrade is already running or scheduled (then it is followed); a
+    lost answer is recovered from the instance's task lists. Upgrade jobs are read from the
+    instant-task list: OTC's /jobs does not report them."""
 
     what = 'upgrade job'
 
@@ -437,16 +573,25 @@ class RdsUpgrade(WriteAction):
         self.client = client
         self.instance = None
         self.before = set()
+        self.scheduled = {}  # id -> scheduled upgrade task (a delayed upgrade waiting for its window)
         window = run.params['recovery_window']
         if not 0 <= window <= RECOVERY_WINDOW_MAX:  # also refuses nan
             raise ConfigurationError('recovery_window must be between 0 and %d seconds, got %s.' % (RECOVERY_WINDOW_MAX, window))
 
+    def all_tasks(self):
+        """The instance's instant tasks, then its scheduled upgrades (for engines that can delay one)."""
+        tasks = self.client.tasks(self.instance['id'])
+        if (self.instance['engine'] or '').lower() in DELAYABLE_ENGINES:
+            self.scheduled.update((t['id'], t) for t in self.client.scheduled_tasks(self.instance['id']) if is_upgrade(t))
+        return tasks + [t for t in self.scheduled.values() if t['id'] not in set(i['id'] for i in tasks)]
+
     def decide(self):
         params, result = self.run.params, self.run.result
-        self.instance = add_versions(self.client, self.client.instance(*instance_ref(params)))
+        self.instance = self.client.instance(*instance_ref(params))
         self.subject = 'the minor-version upgrade of %s' % self.instance['name']
+        tasks = self.all_tasks()
+        self.instance = add_versions(self.client, self.instance, tasks)
         result.update(instance=self.instance, version_before=self.instance['version'], version_after=self.instance['version'])
-        tasks = self.client.tasks(self.instance['id'])
         self.before = set(t['id'] for t in tasks)
         running = [t for t in tasks if t['state'] in ('pending', 'running')]
         upgrade = next((t for t in running if is_upgrade(t)), None)
@@ -454,7 +599,8 @@ class RdsUpgrade(WriteAction):
             result['version_after'] = self.instance['newest_version'] or self.instance['version']
             return FOLLOW, upgrade['id']
         if self.instance['upgrade_available'] is False:
-            result['msg'] = '%s is on the newest minor version %s.' % (self.instance['name'], self.instance['version'])
+            result['msg'] = '%s is on the newest minor version %s (%s).' % (
+                self.instance['name'], self.instance['version'], newest_version_reason(self.instance))
             return DONE, None
         if running:
             raise ModuleFailure('Cannot upgrade %s: another operation runs on it: %s (job %s). Wait for it to end, then '
@@ -463,8 +609,8 @@ class RdsUpgrade(WriteAction):
         if abnormal:
             raise ModuleFailure('Cannot upgrade %s: %s. RDS upgrades no instance with abnormal nodes.'
                                 % (self.instance['name'], '; '.join(abnormal)))
-        if params['delayed'] and (self.instance['engine'] or '').lower() == 'postgresql':
-            raise ConfigurationError('delayed=true: RDS for PostgreSQL upgrades minor versions immediately only.')
+        if params['delayed'] and (self.instance['engine'] or '').lower() not in DELAYABLE_ENGINES:
+            raise ConfigurationError('delayed=true: RDS for %s upgrades minor versions immediately only.' % self.instance['engine'])
         result['version_after'] = self.instance['newest_version']
         return SEND, None
 
@@ -476,21 +622,41 @@ class RdsUpgrade(WriteAction):
         return self.client.upgrade(self.instance['id'], self.run.params['delayed'])
 
     def recover(self):
-        """The upgrade job that appeared in the task list since decide(), watched for
+        """The upgrade job that appeared in the task lists since decide(), watched for
         recovery_window seconds (a new job is hidden at first)."""
         def look():
-            new = [t for t in self.client.tasks(self.instance['id']) if t['id'] not in self.before and is_upgrade(t)]
+            new = [t for t in self.all_tasks() if t['id'] not in self.before and is_upgrade(t)]
             return new[0]['id'] if new else None
         return watch(look, self.run.params['recovery_window'], RECOVERY_POLL)
+
+    def upgrade_job(self, job_id):
+        """(job, None) of the upgrade: an instant task, else (a delayed one before its window) the
+        scheduled task. NotFoundError while neither list shows it."""
+        try:
+            return self.client.task(job_id)
+        except NotFoundError:
+            if job_id not in self.scheduled and (self.instance['engine'] or '').lower() in DELAYABLE_ENGINES:
+                self.scheduled.update((t['id'], t) for t in self.client.scheduled_tasks(self.instance['id']) if is_upgrade(t))
+            if job_id in self.scheduled:
+                return self.scheduled.pop(job_id), None
+            raise
 
     def follow(self, ref, first_delay=None):
         run = self.run
         run.result['job_id'] = ref
-        delayed = bool(run.params['delayed']) and ref is not None
-        job = follow_job(run, self.client.rds_job, ref, self.what, first_delay=first_delay, bound=[self.client.http],
-                         wait=False if delayed else None)
-        if job is not None and job['state'] in ('succeeded', 'failed', 'canceled'):
+        waiting_for_window = bool(run.params['delayed']) or (ref in self.scheduled and self.scheduled[ref]['state'] == 'pending')
+        job = follow_job(run, self.upgrade_job, ref, self.what, first_delay=first_delay, bound=[self.client.http],
+                         wait=False if waiting_for_window else None, estimate=planned_duration)
+        if job is not None and job['state'] in TERMINAL_STATES:
             after = add_versions(self.client, self.client.instance(self.instance['id']))
             run.result.update(version_after=after['version'], instance=after)
         fail_unless_succeeded(job, 'The minor-version upgrade of %s ended %s (job %s): %s'
                               % (self.instance['name'], job and job['state'], ref, job and job['message']))
+
+
+def newest_version_reason(instance):
+    """Why the instance's newest_version is known, for messages."""
+    if instance['newest_version_source'] == 'task_list':
+        return 'its last version change is the completed upgrade job %s; RDS upgrades to the newest minor version' \
+            % instance['newest_version_job']
+    return 'the newest minor version RDS lists for %s %s' % (instance['engine'], instance['engine_version'])

@@ -26,6 +26,7 @@ import time
 from ansible_collections.dbops.patching.plugins.module_utils._errors import (
     ApiError,
     ConflictError,
+    DbopsError,
     ModuleFailure,
     NotFoundError,
     WriteOutcomeUnknown,
@@ -83,11 +84,6 @@ class WriteAction(object):
         return '%s. Another operation runs; wait for it to end, then run again.' % exc
 
 
-class NothingToDo(Exception):
-    """``send()`` raises it when the cloud refuses the write because the work is already
-    done (e.g. already on the newest version): nothing changed, nothing to follow."""
-
-
 def run_write(action):
     """Decide, diff, check mode, send once (with recovery), follow."""
     run = action.run
@@ -119,11 +115,8 @@ def send_once(action):
         try:
             ref, first_delay = action.send()
         except ConflictError as exc:
-            run.result['changed'] = False
+            run.result['changed'] = action.started()
             raise ModuleFailure(action.conflict(exc))
-        except NothingToDo as exc:
-            run.result.update(changed=False, msg=str(exc))
-            return None, None
         except WriteOutcomeUnknown as exc:
             ref = action.recover()
             if ref:
@@ -135,6 +128,10 @@ def send_once(action):
                                     'left running. Run the task again later.' % (exc, attempt, action.subject))
             time.sleep(exc.retry_after or full_jitter(attempt, RESEND_BACKOFF_BASE, RESEND_BACKOFF_CAP, random.uniform))
             continue
+        except DbopsError:
+            # the cloud refused it, or it never left this machine (no connection, DNS): nothing was accepted
+            run.result['changed'] = action.started()
+            raise
         if not ref:
             ref = action.recover()  # accepted, but the answer names no job: the state does
             if ref:

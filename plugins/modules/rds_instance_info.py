@@ -11,6 +11,13 @@ version_added: 1.0.0
 description:
   - Reads an RDS v3 instance (C(GET /v3/{project_id}/instances)) and the versions of its engine
     (C(GET /v3/{project_id}/datastores/{engine})), and tells whether a minor-version upgrade is available.
+  - Open Telekom Cloud lists major versions only ("only the major version number (two digits) is returned"). There,
+    the module reads the instance's instant-task list (C(GET /v3/{project_id}/tasklist)): when the newest version
+    change in it is a completed minor-version upgrade, the instance runs the newest minor version RDS offered then
+    (RDS upgrades to the latest one), and RV(instance.upgrade_available) is V(false). Otherwise the module cannot know
+    (RV(instance.newest_version) and RV(instance.upgrade_available) are V(null)).
+  - RDS keeps tasks for a month. A minor version released after the last upgrade is not seen this way until that
+    upgrade has left the task list.
   - Use it before M(dbops.patching.rds_upgrade) to plan, and after it to verify the new version.
 author:
   - dbops.patching maintainers (@dbops)
@@ -70,12 +77,23 @@ instance:
       type: str
       sample: 8.0.21
     newest_version:
-      description: The newest full minor version of its major version the region lists; V(null) when it lists none.
+      description:
+        - The newest full minor version of its major version; V(null) when unknown.
       type: str
       sample: 8.0.28
     upgrade_available:
       description: Whether RV(instance.newest_version) is newer than RV(instance.version); V(null) when unknown.
       type: bool
+    newest_version_source:
+      description:
+        - How RV(instance.newest_version) is known. V(datastores) when the region lists full minor versions (Huawei
+          Cloud). V(task_list) when the newest version change in the instance's task list is a completed minor-version
+          upgrade (Open Telekom Cloud, which lists major versions only). V(null) when unknown.
+      type: str
+      sample: task_list
+    newest_version_job:
+      description: Id of that completed upgrade job when RV(instance.newest_version_source) is V(task_list), else V(null).
+      type: str
     nodes:
       description: The nodes, each with C(id), C(name), C(role) (C(master) or C(slave)) and C(status).
       type: list

@@ -9,8 +9,12 @@ module: rds_job_info
 short_description: Status of Open Telekom Cloud RDS task-center jobs
 version_added: 1.0.0
 description:
-  - Reads Open Telekom Cloud RDS v3 jobs (C(GET /v3/{project_id}/jobs?id=...)), for example the minor-version
-    upgrade, restart or resize of a database instance, and optionally waits until they end.
+  - Reads Open Telekom Cloud RDS v3 jobs (C(GET /v3/{project_id}/jobs?id=...)), for example the creation,
+    switchover, storage scaling or minor-version upgrade of a database instance, and optionally waits until they end.
+  - OTC's C(/jobs) reports only some kinds of task (creating instances and read replicas, single to primary/standby,
+    switchovers, scaling up storage, binding or unbinding EIPs). A job it answers C(DBS.200543) for is read from the
+    instant-task list (C(GET /v3/{project_id}/tasklist?id=...)), which shows every instant task, minor-version
+    upgrades among them; the module keeps reading it there. An endpoint without that list leaves the job to C(/jobs).
   - One task can follow many jobs at once with O(job_ids); they are polled concurrently over one session.
   - Logs in to IAM with a password (the token is renewed once if it expires), or uses O(auth_token) as it is.
   - RDS answers C(DBS.200543) (job does not exist) for a few seconds right after a job is created. Without
@@ -97,10 +101,12 @@ job:
       description: The job name, for example V(CreateMysqlSingleHAInstance).
       type: str
     started_at:
-      description: When the job was created (C(created)).
+      description: When the job was created (C(created), or the task's C(create_time)).
       type: str
     ended_at:
-      description: Always V(null); RDS does not report it.
+      description:
+        - When the job ended (C(ended), or a finished task's C(end_time)); V(null) while it runs or when RDS does not
+          report it.
       type: str
     message:
       description: C(fail_reason), or a line with the name, status and progress.

@@ -11,21 +11,30 @@ version_added: 1.0.0
 description:
   - Patches an RDS for MySQL or RDS for PostgreSQL instance the way Open Telekom Cloud does it, by a minor-version
     upgrade (C(POST /v3/{project_id}/instances/{instance_id}/db-upgrade)), and follows the job it starts through the
-    task center, as M(dbops.patching.rds_job_info) does.
+    instant-task list (C(GET /v3/{project_id}/tasklist)). OTC's C(GET /v3/{project_id}/jobs) does not report
+    minor-version upgrades.
   - Idempotent. An instance already on the newest minor version of its major version sends nothing and returns
-    C(changed=false). An upgrade job already running on the instance is followed, never started again.
-  - The newest minor version is the highest full version of the instance's major version that
-    C(GET /v3/{project_id}/datastores/{engine}) lists. Where the region lists major versions only, the module
-    cannot tell in advance; it sends the upgrade and reports C(changed=false) when RDS answers that the instance
-    is already on the newest minor version (C(DBS.201015)).
+    C(changed=false). An upgrade already running, or scheduled for the maintenance window, is followed, never started
+    again.
+  - How the module knows the newest minor version. Where C(GET /v3/{project_id}/datastores/{engine}) lists full minor
+    versions (Huawei Cloud), the highest one of the instance's major version. OTC lists major versions only; there,
+    the instance is on the newest minor version when the newest version change in its instant-task list is a
+    completed minor-version upgrade (RDS upgrades to the latest minor version, and keeps tasks for a month).
+    RV(instance.newest_version_source) says which.
+  - When neither tells (no upgrade in the task list, or the last one failed), the module cannot know in advance and
+    sends the upgrade, as the console's button would; RDS then upgrades to the newest minor version, or, when the
+    instance is already on it, does whatever it does for such a request (OTC does not document it). A rerun after a
+    completed upgrade sends nothing.
   - RDS refuses instances with abnormal nodes; the module names them before sending anything. It also refuses to
-    start while another operation runs on the instance.
+    start while another operation runs on the instance. A refusal is reported by its documented meaning (another
+    operation runs or the instance is faulty, the instance's status does not allow it, no such instance, engine not
+    supported) with C(changed=false).
   - A primary/standby pair is upgraded by rolling switchovers (standby first, then a switchover, then the old
     primary); the roles of the nodes in RV(instance) are swapped afterwards. There is no downgrade.
   - The write is sent at most once. When its answer is lost (a cut connection, a gateway error after the cloud
-    acted, a throttle), the module reads the instance's task list (C(GET /v3/{project_id}/tasklist)) for
-    O(recovery_window) seconds and follows the upgrade job it finds; it sends again only when none shows, at most four
-    attempts in all. See the collection's guide "What happens when the network fails".
+    acted, a throttle), the module reads the instance's task lists for O(recovery_window) seconds and follows the
+    upgrade job it finds; it sends again only when none shows, at most four attempts in all. See the collection's
+    guide "What happens when the network fails".
 author:
   - dbops.patching maintainers (@dbops)
 extends_documentation_fragment:
@@ -48,21 +57,23 @@ attributes:
 options:
   delayed:
     description:
-      - Upgrade in the instance's maintenance window instead of now (RDS for MySQL only). The job then waits for the
-        window, so the module does not wait for it; it returns the job as read once. Follow it later with
-        M(dbops.patching.rds_job_info).
+      - Upgrade in the instance's maintenance window instead of now (RDS for MySQL only). RDS keeps the upgrade as a
+        scheduled task (C(GET /v3/{project_id}/schedule-tasks)) until the window, so the module does not wait for it;
+        it returns the job as read once (state C(pending)). Run the task again to see it (a scheduled or running upgrade
+        is followed, never sent again), or follow it with M(dbops.patching.rds_job_info) once the window has come.
     type: bool
     default: false
   recovery_window:
     description:
-      - Seconds, between 0 and 600, to watch the instance's task list after a C(db-upgrade) whose answer was lost,
+      - Seconds, between 0 and 600, to watch the instance's task lists after a C(db-upgrade) whose answer was lost,
         before the module concludes that RDS did not start the upgrade and sends it again. RDS hides a new job for a
         few seconds.
     type: float
     default: 15
 notes:
-  - Reads C(GET /v3/{project_id}/instances), C(GET /v3/{project_id}/datastores/{engine}) and
-    C(GET /v3/{project_id}/tasklist), the RDS v3 API Open Telekom Cloud shares with Huawei Cloud.
+  - Reads C(GET /v3/{project_id}/instances), C(GET /v3/{project_id}/datastores/{engine}),
+    C(GET /v3/{project_id}/tasklist) and (RDS for MySQL) C(GET /v3/{project_id}/schedule-tasks), as OTC's RDS API
+    reference documents them (U(https://docs.otc.t-systems.com/relational-database-service/api-ref/)).
 seealso:
   - module: dbops.patching.rds_instance_info
   - module: dbops.patching.rds_job_info
@@ -109,7 +120,7 @@ version_before:
 version_after:
   description:
     - The full version after the upgrade as the instance shows it once the job ended; the version it would reach in
-      check mode and while the job still runs (V(null) when the region does not list minor versions).
+      check mode and while the job still runs (V(null) when that is not known in advance, see RV(instance.newest_version_source)).
   returned: always
   type: str
   sample: 8.0.28
@@ -117,6 +128,12 @@ instance:
   description: The instance as M(dbops.patching.rds_instance_info) returns it, read again after the job ended.
   returned: always
   type: dict
+  contains:
+    newest_version_source:
+      description:
+        - How RV(instance.newest_version) is known; see M(dbops.patching.rds_instance_info#module).
+      type: str
+      sample: task_list
 elapsed:
   description: Seconds waited before the timeout.
   returned: when the wait timed out

@@ -3,7 +3,18 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Open Telekom Cloud: IAM password tokens and the RDS v3 task center, with the
-quirks of the seed page 004 and ``DBS.200543`` right after a job is created."""
+quirks of the seed page 004 and ``DBS.200543`` right after a job is created.
+
+``GET /v3/{project}/jobs?id=`` answers only for the kinds of task OTC's API reference lists
+("Obtaining Information About a Task with a Specified ID", https://docs.otc.t-systems.com/
+relational-database-service/api-ref/api_v3_recommended/obtaining_task_information/
+obtaining_information_about_a_task_with_a_specified_id.html): "creating single or primary/standby
+DB instances, creating read replicas, changing single DB instances to primary/standby instances,
+switching primary/standby DB instances, scaling up storage space, and binding or unbinding
+EIPs". Any other job -- a minor-version upgrade, a reboot, a resize -- is answered 400
+``DBS.200543`` ("The job does not exist.") for as long as it lives; the instant-task list
+(otc_instances.py) shows it. The config knob ``otc_jobs_report_all`` makes ``/jobs`` answer for
+every job, as a region whose task center reports more would."""
 
 import re
 import uuid
@@ -30,8 +41,12 @@ REQUEST_ID = 'a9767ede-fe0f-4888-9003-e843a4c90514'
 REQUEST_JOB = dict(id=REQUEST_ID, name='CreateMysqlSingleHAInstance', duration=SPACED_RUNS_FOR,
                    instance={'id': 'a48e43ff268f4c0e879652d65e63d0fbin01', 'name': 'DO-NOT-TOUCH-mgr2-mysql-single'},
                    entities={'instance': {'type': 'Single', 'datastore': {'type': 'mysql', 'version': '5.7'}}})
-JOB_DEFAULTS = dict(name='UpgradeMysqlMinorVersion', duration=60.0, entities={}, status='Running')
-_RDS_RE = re.compile(r'^/v3/(?P<project>[^/]+)/(?P<what>jobs|instances|tasklist|datastores/(?P<engine>[^/]+)'
+JOB_DEFAULTS = dict(name='CreateMysqlSingleHAInstance', duration=60.0, entities={}, status='Running')
+# The task names GET /jobs answers for (the list above), matched on the name without case,
+# spaces or underscores: CreateMysqlSingleHAInstance, CreateMysqlReplicaInstance, MysqlSingleToHa,
+# MysqlSwitchover, EnlargeVolume, BindEip, UnbindEip ...
+JOBS_API_TASKS = re.compile(r'create|replica|singletoha|switchover|volume|storage|eip')
+_RDS_RE = re.compile(r'^/v3/(?P<project>[^/]+)/(?P<what>jobs|instances|tasklist|schedule-tasks|datastores/(?P<engine>[^/]+)'
                      r'|instances/(?P<instance>[^/]+)/db-upgrade)/?$')
 
 
@@ -47,7 +62,9 @@ class OtcCloud(object):
     """IAM and the RDS job API of one project."""
 
     name = 'otc'
-    config = {'otc_job_grace_seconds': 5.0, 'otc_token_ttl': 86400.0, 'otc_window_delay': 3600.0}
+    project_id = PROJECT_ID
+    config = {'otc_job_grace_seconds': 5.0, 'otc_token_ttl': 86400.0, 'otc_window_delay': 3600.0,
+              'otc_jobs_report_all': 0.0, 'otc_list_minor_versions': 0.0}
     seeds = {'otc': 'seed_job', 'otc_instances': 'seed_instance'}
     admin_seeds = {'otc/jobs': 'seed_job', 'otc/instances': 'seed_instance'}
 
@@ -106,6 +123,12 @@ class OtcCloud(object):
     def visible(self, job):
         return self.state.now() - job['created_at'] >= float(job.get('visible_after') or 0)
 
+    def reported_by_jobs_api(self, job):
+        """Whether GET /jobs answers for this job (the kinds of task OTC lists for it), not DBS.200543."""
+        if self.state.config['otc_jobs_report_all'] or job.get('raw') is not None:
+            return True
+        return bool(JOBS_API_TASKS.search(re.sub(r'[\s_]', '', str(job['name'])).lower()))
+
     def document(self, job):
         """The RDS job document at the simulated now."""
         status, process = self.job_status(job)
@@ -149,10 +172,10 @@ class OtcCloud(object):
         if token is None or token <= self.state.now():
             return Reply(401, {'error_code': 'APIGW.0301', 'error_msg': 'Incorrect IAM authentication information: the token is expired or invalid.'})
         if match.group('project') != PROJECT_ID:
-            return Reply(403, {'error_code': 'DBS.200001', 'error_msg': 'The project in the path does not match the token.'})
+            return Reply(403, {'error_code': 'DBS.280015', 'error_msg': 'Resource not found or permission denied: the project in the path does not match the token.'})
         method = 'POST' if match.group('instance') else 'GET'
         if request.method != method:
-            return Reply(405, {'error_code': 'DBS.200002', 'error_msg': 'Method %s is not allowed.' % request.method})
+            return Reply(405, {'error_code': 'DBS.200001', 'error_msg': 'Parameter error: method %s is not allowed.' % request.method})
         if match.group('instance'):
             return self.rds.upgrade(match.group('instance'), request)
         if match.group('engine'):
@@ -161,9 +184,11 @@ class OtcCloud(object):
             return self.rds.list(request)
         if match.group('what') == 'tasklist':
             return self.rds.tasks(request)
+        if match.group('what') == 'schedule-tasks':
+            return self.rds.scheduled_tasks(request)
         job_id = request.arg('id')
         if not job_id:
-            return Reply(400, {'error_code': 'DBS.200053', 'error_msg': 'The parameter id is missing.'})
+            return Reply(400, {'error_code': 'DBS.200001', 'error_msg': 'Parameter error: id is missing.'})
         job = self.jobs.get(job_id)
         if job is None:
             return Reply(400, NOT_FOUND)
@@ -171,7 +196,7 @@ class OtcCloud(object):
             now = self.state.now()
             text = next(text for until, text in job['verbatim'] if until is None or now < until)
             return Reply(200, text=text)
-        if not self.visible(job):
+        if not self.visible(job) or not self.reported_by_jobs_api(job):
             return Reply(400, NOT_FOUND)
         if job.get('raw') is not None:
             return Reply(200, {'job': job['raw']})

@@ -2,38 +2,69 @@
 # Copyright (c) dbops.patching contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""OTC RDS v3 instances and their minor-version upgrades.
+"""OTC RDS v3 instances and their minor-version upgrades, as Open Telekom Cloud's own API
+reference documents them (https://docs.otc.t-systems.com/relational-database-service/api-ref/,
+sources in github.com/opentelekomcloud-docs/relational-database-service, api-ref/source/):
 
-Modelled on the RDS v3 API reference that OTC shares with Huawei Cloud:
-
-* ``GET /v3/{project}/instances?id=...|name=...``: ``{"instances": [...], "total_count": n}``,
-  each with ``datastore.complete_version``, ``nodes`` (role master/slave), ``status`` and
-  ``maintenance_window``;
-* ``GET /v3/{project}/datastores/{engine}``: the engine's versions, majors and the full
-  minor versions the region offers (``dataStores``);
-* ``POST /v3/{project}/instances/{id}/db-upgrade`` ``{"is_delayed": bool}``: ``{"job_id"}``.
-  Refused for abnormal nodes, an instance already on the newest minor version, another
-  running operation, and the delayed mode on PostgreSQL (immediate only, as documented);
-* ``GET /v3/{project}/tasklist?instance_id=&status=&name=&offset=&limit=``: the instant
-  tasks, newest first, ``limit`` 1-50 (default 10).
+* ``GET /v3/{project}/instances?id=...|name=...`` (Querying DB Instances): ``{"instances": [...],
+  "total_count": n}``, each with ``datastore.complete_version``, ``nodes`` (role master/slave),
+  ``status`` and ``maintenance_window``;
+* ``GET /v3/{project}/datastores/{engine}`` (Querying Version Information About a DB Engine,
+  querying_version_information_about_a_db_engine.rst): "Only the major version number (two
+  digits) is returned" -- ``8.0``, ``5.7``, never ``8.0.28``. Huawei Cloud's regions list full
+  minor versions too; the config knob ``otc_list_minor_versions`` makes the simulator do that;
+* ``POST /v3/{project}/instances/{id}/db-upgrade`` ``{"is_delayed": bool}`` (Upgrading the Minor
+  Version of a DB Instance, db_instance_management/upgrading_the_minor_version_of_a_db_instance.rst):
+  202 ``{"job_id"}``; MySQL and PostgreSQL only, immediate only for PostgreSQL, refused for
+  abnormal nodes. The refusals carry the codes and HTTP statuses of the reference's Error Codes
+  table (appendix/error_codes.rst): 409 ``DBS.200019`` while another operation runs ("Another
+  operation is being performed on the DB instance or the DB instance is faulty."), 404
+  ``DBS.200002`` for an instance that does not exist, 400 ``DBS.200040`` for an engine without
+  minor-version upgrades, 400 ``DBS.201014`` for an instance or node that is not ACTIVE, 400
+  ``DBS.200001`` for a bad body. Nothing documents the answer for an instance already on the
+  newest minor version (the console only offers the upgrade when there is one): the simulator
+  accepts it and runs a job that changes nothing;
+* ``GET /v3/{project}/tasklist`` (Querying Instant Tasks, obtaining_task_information/
+  querying_instant_tasks.rst): ``{"tasks", "actions", "total_count"}``, newest first, filters
+  ``id``, ``instance_id``, ``name``, ``status``, ``start_time``/``end_time`` (UNIX ms), ``limit``
+  1-50 (default 10). A task has ``create_time``, ``end_time`` (the planned end), ``process``,
+  ``instance_id``, ``instance_name``, ``instance_status`` and ``order_id`` -- not the ``created``
+  and ``instance`` object of ``GET /jobs``. Every minor-version upgrade is an instant task
+  (umn/.../task_center/viewing_a_task.rst), unlike in ``GET /jobs`` (see otc.py);
+* ``GET /v3/{project}/schedule-tasks`` (Querying Scheduled Tasks, querying_scheduled_tasks.rst):
+  ``{"schedule_tasks", "total_count"}``. A delayed MySQL upgrade is a scheduled task ("Upgrading
+  minor versions of MySQL DB instances" is both kinds in the task center), ``Pending`` until the
+  maintenance window; only once it runs does it show as an instant task.
 
 An upgrade job runs ``upgrade_seconds`` (a primary/standby pair takes twice as long: the
 standby is upgraded, the pair switches over, then the old primary); a delayed one waits
-``otc_window_delay`` simulated seconds for the maintenance window first (status Pending).
-When it completes, the instance shows the new version (and, for a pair, swapped roles)."""
+``otc_window_delay`` simulated seconds for the maintenance window first. When it completes,
+the instance shows the new version (and, for a pair, swapped roles)."""
 
 import uuid
 
-from .common import Reply
+from .common import Reply, otc_time
 
 VERSIONS = {
     'MySQL': ['5.7', '5.7.33', '5.7.38', '5.7.41', '8.0', '8.0.21', '8.0.25', '8.0.28'],
     'PostgreSQL': ['12', '12.13', '12.16', '14', '14.6', '14.9'],
+    'SQLServer': ['2017_SE', '2019_SE', '2022_SE'],
 }
 JOB_NAMES = {'MySQL': 'UpgradeMysqlMinorVersion', 'PostgreSQL': 'UpgradePostgresqlMinorVersion'}
 INSTANCE_DEFAULTS = dict(engine='MySQL', version='8.0.21', type='Single', status='ACTIVE', maintenance_window='22:00-02:00',
                          upgrade_seconds=600.0)
-NO_INSTANCE = {'error_code': 'DBS.200823', 'error_msg': 'The DB instance does not exist.'}
+# The Error Codes table of OTC's RDS API reference (appendix/error_codes.rst): code, HTTP status, its text.
+NO_INSTANCE = (404, 'DBS.200002', 'The DB instance does not exist.')
+BUSY = (409, 'DBS.200019', 'Another operation is being performed on the DB instance or the DB instance is faulty.')
+NOT_ACTIVE = (400, 'DBS.201014', 'This operation is not allowed by the DB instance status.')
+ENGINE_NOT_SUPPORTED = (400, 'DBS.200040', 'The DB engine or version is not supported.')
+PARAMETER_ERROR = (400, 'DBS.200001', 'Parameter error.')
+LIST_PARAMETER_ERROR = (400, 'DBS.280001', 'Parameter error.')
+
+
+def refusal(error, detail=None):
+    status, code, text = error
+    return Reply(status, {'error_code': code, 'error_msg': text + (' ' + detail if detail else '')})
 
 
 def major_of(version):
@@ -45,6 +76,31 @@ def newest_minor(engine, version):
     major = major_of(version)
     fulls = [v for v in VERSIONS.get(engine, []) if v.startswith(major + '.') and v.count('.') >= major.count('.') + 1]
     return max(fulls, key=lambda v: [int(p) for p in v.split('.')]) if fulls else None
+
+
+def version_key(version):
+    return [int(part) for part in str(version).split('.')]
+
+
+def page_of(request, items):
+    """``items[offset:offset + limit]`` as the task lists page them (limit 1-50, default 10), or a refusal."""
+    try:
+        offset = int(request.arg('offset') or 0)
+        limit = int(request.arg('limit') or 10)
+    except ValueError:
+        offset, limit = -1, 0
+    if offset < 0 or not 1 <= limit <= 50:
+        return None, refusal(LIST_PARAMETER_ERROR, 'offset >= 0, 1 <= limit <= 50.')
+    return items[offset:offset + limit], None
+
+
+def in_time_range(request, epoch):
+    """The task lists' start_time/end_time filters: UNIX milliseconds, UTC."""
+    for name, keep in (('start_time', lambda bound: epoch * 1000 >= bound), ('end_time', lambda bound: epoch * 1000 <= bound)):
+        value = request.arg(name)
+        if value is not None and not keep(float(value)):
+            return False
+    return True
 
 
 class RdsInstances(object):
@@ -83,7 +139,7 @@ class RdsInstances(object):
             status = self.cloud.job_status(self.cloud.jobs[job_id])[0]
             if status == 'Completed':
                 instance['version'] = instance['target']
-                if instance['type'] == 'Ha':
+                if instance['type'] == 'Ha' and instance['target'] != instance.get('source'):
                     for node in instance['nodes']:
                         node['role'] = 'slave' if node['role'] == 'master' else 'master'
             if status in ('Completed', 'Failed'):
@@ -105,69 +161,108 @@ class RdsInstances(object):
                  if (wanted_id is None or i['id'] == wanted_id) and (wanted_name is None or i['name'] == wanted_name)]
         return Reply(200, {'instances': found, 'total_count': len(found)})
 
-    @staticmethod
-    def datastores(engine):
+    def datastores(self, engine):
+        """Majors only, as OTC documents; with ``otc_list_minor_versions``, full versions too (Huawei Cloud)."""
+        minors = bool(self.state.config['otc_list_minor_versions'])
         for name, versions in VERSIONS.items():
             if name.lower() == engine.lower():
+                listed = [v for v in versions if minors or v == major_of(v) or name == 'SQLServer']
                 return Reply(200, {'dataStores': [{'id': str(uuid.uuid5(uuid.NAMESPACE_OID, name + v)), 'name': v}
-                                                  for v in versions]})
-        return Reply(400, {'error_code': 'DBS.200049', 'error_msg': 'The database type %s is not supported.' % engine})
+                                                  for v in listed]})
+        return refusal(ENGINE_NOT_SUPPORTED)
 
     def upgrade(self, instance_id, request):
         """POST db-upgrade: a job, or the API's refusal."""
         instance = self.instances.get(instance_id)
         if instance is None:
-            return Reply(404, NO_INSTANCE)
+            return refusal(NO_INSTANCE)
         try:
             body = request.json()
         except ValueError:
             body = None
         if not isinstance(body, dict) or not isinstance(body.get('is_delayed', False), bool):
-            return Reply(400, {'error_code': 'DBS.200040', 'error_msg': 'The request body is invalid.'})
+            return refusal(PARAMETER_ERROR, 'is_delayed must be a boolean.')
         instance = self.settled(instance)
         delayed = body.get('is_delayed', False)
-        target = newest_minor(instance['engine'], instance['version'])
+        if instance['engine'] not in JOB_NAMES:
+            return refusal(ENGINE_NOT_SUPPORTED, 'Minor versions can be upgraded for MySQL and PostgreSQL only.')
         if instance['job']:
-            return Reply(400, {'error_code': 'DBS.200019', 'error_msg': 'Another operation is being performed on the DB instance.'})
+            return refusal(BUSY)
         if instance['status'] != 'ACTIVE' or any(node['status'] != 'ACTIVE' for node in instance['nodes']):
-            return Reply(400, {'error_code': 'DBS.201014', 'error_msg': 'The minor version cannot be upgraded for instances with abnormal nodes.'})
-        if target is None or [int(p) for p in target.split('.')] <= [int(p) for p in instance['version'].split('.')]:
-            return Reply(400, {'error_code': 'DBS.201015', 'error_msg': 'The DB instance is already of the latest minor version.'})
+            return refusal(NOT_ACTIVE)
         if delayed and instance['engine'] == 'PostgreSQL':
-            return Reply(400, {'error_code': 'DBS.201016', 'error_msg': 'Delayed minor version upgrade is not supported for PostgreSQL.'})
+            return refusal(PARAMETER_ERROR, 'RDS for PostgreSQL upgrades minor versions immediately only.')
+        target = newest_minor(instance['engine'], instance['version']) or instance['version']
+        if version_key(target) < version_key(instance['version']):
+            target = instance['version']
         duration = float(instance['upgrade_seconds']) * (2 if instance['type'] == 'Ha' else 1)
         seed = dict(name=JOB_NAMES[instance['engine']], duration=duration, status='Running',
-                    instance={'id': instance['id'], 'name': instance['name']},
-                    entities={'target_version': target, 'is_delayed': delayed}, fresh=True,
+                    instance={'id': instance['id'], 'name': instance['name']}, entities={}, fresh=True,
                     fail=bool(instance.get('fail')), fail_reason=instance.get('fail_reason', 'upgradeMinorVersion failed.'))
         if delayed:
             seed['starts_after'] = float(self.state.config['otc_window_delay'])
         job_id = self.cloud.seed_job(seed)['id']
-        instance.update(job=job_id, target=target)
+        instance.update(job=job_id, target=target, source=instance['version'])
         return Reply(202, {'job_id': job_id})
 
-    def tasks(self, request):
-        """GET tasklist: the instant tasks, newest first, filtered and paged."""
-        try:
-            offset = int(request.arg('offset') or 0)
-            limit = int(request.arg('limit') or 10)
-        except ValueError:
-            offset, limit = -1, 0
-        if offset < 0 or not 1 <= limit <= 50:
-            return Reply(400, {'error_code': 'DBS.280001', 'error_msg': 'Parameter error: offset >= 0, 1 <= limit <= 50.'})
-        picked = []
+    def _jobs_newest_first(self, request):
         for job in sorted(self.cloud.jobs.values(), key=lambda j: j.get('created_at', 0), reverse=True):
             if 'verbatim' in job or not self.cloud.visible(job):
                 continue
-            document = self.cloud.document(job)['job']
-            instance = document.get('instance') or {}
-            if request.arg('instance_id') not in (None, instance.get('id')):
+            instance = job.get('instance') or {}
+            if request.arg('instance_id') not in (None, instance.get('id')) or request.arg('id') not in (None, job['id']):
                 continue
-            if request.arg('status') not in (None, document['status']) or request.arg('name') not in (None, document['name']):
+            if not in_time_range(request, self.state.wall_at(job['created_at'])):
                 continue
-            if request.arg('id') not in (None, document['id']):
+            yield job, instance
+
+    def _task(self, job, instance, status, process):
+        created = self.state.wall_at(job['created_at'])
+        planned_end = created + float(job.get('starts_after') or 0) + float(job['duration'])
+        known = self.instances.get(instance.get('id'))
+        task = {'id': job['id'], 'name': job['name'], 'instance_id': instance.get('id'), 'instance_name': instance.get('name'),
+                'instance_status': 'ACTIVE' if known is None or status != 'Running' else 'MODIFYING', 'order_id': '',
+                'process': process, 'create_time': otc_time(created), 'end_time': otc_time(planned_end), 'status': status}
+        if status == 'Failed':
+            task['fail_reason'] = job.get('fail_reason', 'upgradeMinorVersion failed.')
+        return task
+
+    def tasks(self, request):
+        """GET tasklist: the instant tasks (Running, Completed, Failed), newest first, filtered and paged.
+        A delayed upgrade shows here only once its window has come and it runs."""
+        picked = []
+        for job, instance in self._jobs_newest_first(request):
+            status, process = self.cloud.job_status(job)
+            if status == 'Pending':
                 continue
-            task = dict(document, instance_id=instance.get('id'), instance_name=instance.get('name'))
-            task.pop('instance', None)
+            if request.arg('status') not in (None, status) or request.arg('name') not in (None, job['name']):
+                continue
+            picked.append(self._task(job, instance, status, process))
+        page, refused = page_of(request, picked)
+        if refused:
+            return refused
+        return Reply(200, {'tasks': page, 'actions': sorted(set(t['name'] for t in picked)), 'total_count': len(picked)})
+
+    def scheduled_tasks(self, request):
+        """GET schedule-tasks: the delayed upgrades, Pending until the maintenance window, then as they run."""
+        picked = []
+        for job, instance in self._jobs_newest_first(request):
+            if not job.get('starts_after'):
+                continue
+            if request.arg('instance_name') not in (None, instance.get('name')):
+                continue
+            status = self.cloud.job_status(job)[0]
+            if request.arg('status') not in (None, status):
+                continue
+            task = self._task(job, instance, status, '')
+            task.pop('process')
+            task.pop('order_id')
+            start = self.state.wall_at(job['created_at']) + float(job['starts_after'])
+            task.update(project_id=self.cloud.project_id, start_time=otc_time(start), order='1',
+                        datastore_type=(self.instances.get(instance.get('id')) or {}).get('engine', 'mysql').lower(),
+                        volume_type='CLOUDSSD', target_config={})
             picked.append(task)
-        return Reply(200, {'tasks': picked[offset:offset + limit], 'total_count': len(picked)})
+        page, refused = page_of(request, picked)
+        if refused:
+            return refused
+        return Reply(200, {'schedule_tasks': page, 'total_count': len(picked)})

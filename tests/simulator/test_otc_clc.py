@@ -53,7 +53,7 @@ def test_otc_project_must_match(api):
 
 
 def test_otc_job_runs_to_completed(api):
-    api.admin('otc/jobs', {'id': 'j1', 'name': 'UpgradeMysqlMinorVersion', 'duration': 100,
+    api.admin('otc/jobs', {'id': 'j1', 'name': 'EnlargeVolume', 'duration': 100,
                            'instance': {'id': 'i1in01', 'name': 'rds-1'}})
     job = api.otc_job('j1').json()['job']
     assert set(job) == {'id', 'name', 'status', 'created', 'process', 'instance', 'entities'}

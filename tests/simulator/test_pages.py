@@ -136,7 +136,7 @@ def test_004_the_request_example(api):
     assert job['status'] == 'Running' and job['process'].endswith('%') and job['instance']['id'].endswith('in01')
     token = api.otc_login().headers['X-Subject-Token']
     missing = api.session.get(api.url + '/v3/%s/jobs' % PROJECT, headers={'X-Auth-Token': token}, timeout=10)
-    assert missing.status_code == 400 and missing.json()['error_code'] == 'DBS.200053'
+    assert missing.status_code == 400 and missing.json()['error_code'] == 'DBS.200001'
 
 
 def test_003_execution_details(api, page_body):

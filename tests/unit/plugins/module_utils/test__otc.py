@@ -202,14 +202,15 @@ def test_the_login_token_is_redacted_from_later_errors():
     assert TOKEN not in str(info.value)
 
 
-@pytest.mark.parametrize('call', [
-    Call('GET', RDS + '/v3/%s/jobs' % PROJECT, status=400, json_body={'error_code': 'DBS.200543', 'error_msg': 'job does not exist'}),
-    Call('GET', RDS + '/v3/%s/jobs' % PROJECT, status=404, text=''),
-    Call('GET', RDS + '/v3/%s/jobs' % PROJECT, json_body={}),
-    Call('GET', RDS + '/v3/%s/jobs' % PROJECT, json_body=[{'job': {}}]),
+@pytest.mark.parametrize('calls', [
+    [Call('GET', RDS + '/v3/%s/jobs' % PROJECT, status=400, json_body={'error_code': 'DBS.200543', 'error_msg': 'job does not exist'}),
+     Call('GET', RDS + '/v3/%s/tasklist' % PROJECT, json_body={'tasks': [], 'total_count': 0}, expect_params={'id': 'j'})],
+    [Call('GET', RDS + '/v3/%s/jobs' % PROJECT, status=404, text='')],
+    [Call('GET', RDS + '/v3/%s/jobs' % PROJECT, json_body={})],
+    [Call('GET', RDS + '/v3/%s/jobs' % PROJECT, json_body=[{'job': {}}])],
 ])
-def test_a_job_not_there_yet_is_not_found(call):
-    client, dummy = otc([call], auth_token=TOKEN, project_id=PROJECT)
+def test_a_job_not_there_yet_is_not_found(calls):
+    client, dummy = otc(calls, auth_token=TOKEN, project_id=PROJECT)
     with pytest.raises(_http.NotFoundError):
         client.rds_job('j')
 
@@ -338,3 +339,27 @@ def test_an_application_credential_logs_in_scoped_by_itself():
     client.auth.can_login = True
     assert client.rds_job('j')[0]['state'] == 'running'
     assert 's3' in client.auth.secret_values()
+
+
+def test_a_task_plans_its_own_length():
+    task = _otc.normalize_job({'id': 't', 'status': 'Running', 'create_time': '2026-11-28T04:00:00+0000',
+                               'end_time': '2026-11-28T04:20:00+0000'}, 't')
+    assert _otc.planned_duration('t', task) == 1200.0
+    assert _otc.planned_duration('t', dict(task, raw={'create_time': 'soon'})) is None
+
+
+def test_a_passing_error_of_the_task_list_is_raised_so_a_wait_reads_again():
+    jobs = RDS + '/v3/%s/jobs' % PROJECT
+    not_found = {'error_code': 'DBS.200543', 'error_msg': 'The job does not exist.'}
+    client, dummy = otc([Call('GET', jobs, status=400, json_body=not_found)]
+                        + [Call('GET', RDS + '/v3/%s/tasklist' % PROJECT, status=503, text='busy') for dummy in range(6)],
+                        auth_token=TOKEN, project_id=PROJECT)
+    client.http.sleep = lambda seconds: None
+    with pytest.raises(_http.HttpStatusError) as info:
+        client.rds_job('j')
+    assert info.value.transient and client.tasklist_usable, 'the task list is asked again next time'
+
+
+def test_a_refusal_of_no_documented_meaning_is_raised_as_it_came():
+    refused = _http.HttpStatusError('POST /x: HTTP 400: DBS.280001: Parameter error.', status=400, api_code='DBS.280001')
+    assert _otc.refusal(refused, 'i-1') is refused

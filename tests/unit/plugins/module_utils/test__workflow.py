@@ -11,7 +11,10 @@ import pytest
 from ansible_collections.dbops.patching.plugins.module_utils import _runner, _workflow
 from ansible_collections.dbops.patching.plugins.module_utils._errors import (
     ConflictError,
+    HttpStatusError,
     ModuleFailure,
+    NotFoundError,
+    TransportError,
     WriteOutcomeUnknown,
 )
 from ansible_collections.dbops.patching.tests.unit.plugins.module_utils.test__runner import FakeModule
@@ -118,6 +121,25 @@ def test_a_conflict_changes_nothing(sleeps):
     with pytest.raises(ModuleFailure) as info:
         _workflow.run_write(action)
     assert action.run.result['changed'] is False and 'HTTP 409: busy' in str(info.value)
+
+
+@pytest.mark.parametrize('refusal', [
+    HttpStatusError('PUT /p: HTTP 400: DBS.201014: not allowed by the status', status=400),
+    NotFoundError('PUT /p: HTTP 404: no such patch', status=404),
+    TransportError('PUT /p: gave up after 6 attempts: no connection was made, so nothing reached the server'),
+], ids=['400', '404', 'never-connected'])
+def test_a_refused_or_never_sent_write_changes_nothing(sleeps, refusal):
+    action = Scripted(run(), answers=[refusal])
+    with pytest.raises(type(refusal)):
+        _workflow.run_write(action)
+    assert action.run.result['changed'] is False and action.sent == 1 and not action.followed
+
+
+def test_a_refusal_after_a_lost_answer_the_state_explained_as_nothing_changes_nothing(sleeps):
+    action = Scripted(run(), answers=[lost(status=503), HttpStatusError('PUT /p: HTTP 400: bad', status=400)], recoveries=[None])
+    with pytest.raises(HttpStatusError):
+        _workflow.run_write(action)
+    assert action.run.result['changed'] is False and action.sent == 2
 
 
 def test_an_answer_without_a_job_id_is_completed_from_the_state(sleeps):

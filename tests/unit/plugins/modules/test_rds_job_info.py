@@ -24,6 +24,22 @@ USER = {'name': 'otcuser', 'password': PASSWORD, 'domain': {'name': 'OTC-EU-DE-1
 LOGIN = {'auth': {'identity': {'methods': ['password'], 'password': {'user': USER}}, 'scope': {'project': {'id': PROJECT}}}}
 SEED_004 = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'simulator', 'fixtures', 'otc_004_example_%d.json')
 NOT_FOUND = {'error_code': 'DBS.200543', 'error_msg': 'The job does not exist.'}
+TASKLIST = 'https://rds.eu-de.otc.t-systems.com/v3/%s/tasklist' % PROJECT
+
+
+def unlisted(job_id):
+    """The instant-task list asked after a DBS.200543, not showing the job either."""
+    return Call('GET', TASKLIST, json_body={'tasks': [], 'actions': [], 'total_count': 0}, expect_params={'id': job_id})
+
+
+def listed_task(job_id, status='Running', process='40%', **extra):
+    """The job as the instant-task list shows it (Querying Instant Tasks)."""
+    body = dict(id=job_id, name='UpgradeMysqlMinorVersion', instance_id='i-1', instance_name='rds-1', instance_status='ACTIVE',
+                order_id='', process=process, create_time='2026-11-24T10:00:00+0000', end_time='2026-11-24T10:20:00+0000',
+                status=status)
+    body.update(extra)
+    return Call('GET', TASKLIST, json_body={'tasks': [body], 'actions': [body['name']], 'total_count': 1},
+                expect_params={'id': job_id})
 
 
 class JobMatchingSession(harness.FakeSession):
@@ -112,6 +128,7 @@ def test_missing_credentials_fail_clearly(runner):
 def test_job_not_found_is_data_without_wait(runner):
     result = runner.success(rds_job_info.main, dict(ARGS, job_id='nope'), [
         login(), Call('GET', RDS, status=400, json_body={'error_code': 'DBS.200543', 'error_msg': 'The job does not exist.'}),
+        unlisted('nope'),
     ])
     assert result['exists'] is False and result['job'] is None
 
@@ -120,6 +137,7 @@ def test_fresh_job_is_tolerated_while_waiting(runner):
     result = runner.success(rds_job_info.main, dict(ARGS, job_id='j1', wait=True, poll_interval=2), [
         login(),
         Call('GET', RDS, status=400, json_body={'error_code': 'DBS.200543', 'error_msg': 'The job does not exist.'}),
+        unlisted('j1'),
         Call('GET', RDS, status=429, headers={'Retry-After': '3'}, json_body={'error_code': 'DBS.280001', 'error_msg': 'Too many'}),
         Call('GET', RDS, json_body=job('j1')),
         Call('GET', RDS, json_body=job('j1', 'Failed', '', fail_reason='upgrade failed')),
@@ -129,7 +147,9 @@ def test_fresh_job_is_tolerated_while_waiting(runner):
 
 
 def test_a_job_that_never_appears_fails_after_the_grace(runner):
-    calls = [login()] + [Call('GET', RDS, status=400, json_body={'error_code': 'DBS.200543', 'error_msg': 'gone'}) for dummy in range(4)]
+    calls = [login()]
+    for dummy in range(4):
+        calls += [Call('GET', RDS, status=400, json_body={'error_code': 'DBS.200543', 'error_msg': 'gone'}), unlisted('j1')]
     result = runner.failure(rds_job_info.main, dict(ARGS, job_id='j1', wait=True, poll_interval=10), calls)
     assert result['msg'] == ('RDS job j1 does not exist (still not found 30 seconds after the wait started): '
                              'GET /v3/%s/jobs: HTTP 400: DBS.200543: gone' % PROJECT)
@@ -247,8 +267,8 @@ def test_seed_page_entities_are_kept_with_stripped_keys(runner):
 def test_fresh_job_appears_within_the_grace(runner):
     result = runner.success(rds_job_info.main, dict(ARGS, job_id='j1', wait=True, poll_interval=5), [
         login(),
-        Call('GET', RDS, status=400, json_body=NOT_FOUND),
-        Call('GET', RDS, status=400, json_body=NOT_FOUND),
+        Call('GET', RDS, status=400, json_body=NOT_FOUND), unlisted('j1'),
+        Call('GET', RDS, status=400, json_body=NOT_FOUND), unlisted('j1'),
         Call('GET', RDS, json_body=job('j1', 'Running', '60 % ')),
         Call('GET', RDS, json_body=job('j1', 'Completed', '')),
     ])
@@ -267,7 +287,7 @@ def test_timeout_of_one_job_returns_it(runner):
 def test_missing_jobs_in_a_list_without_wait(runner):
     result = runner.success(rds_job_info.main, dict(ARGS, job_ids=['j1', 'gone']), [
         login(), Call('GET', RDS, json_body=job('j1'), expect_params={'id': 'j1'}),
-        Call('GET', RDS, status=400, json_body=NOT_FOUND, expect_params={'id': 'gone'}),
+        Call('GET', RDS, status=400, json_body=NOT_FOUND, expect_params={'id': 'gone'}), unlisted('gone'),
     ])
     assert result['exists'] is False and result['missing'] == ['gone'] and result['jobs'][1] is None
     assert result['summary']['total'] == 1
@@ -309,7 +329,9 @@ def test_options_from_the_os_environment(runner, monkeypatch):
 
 
 def test_timeout_before_the_job_ever_appears_reports_it_missing(runner):
-    calls = [login()] + [Call('GET', RDS, status=400, json_body=NOT_FOUND, expect_params={'id': 'fresh'}) for dummy in range(3)]
+    calls = [login()]
+    for dummy in range(3):
+        calls += [Call('GET', RDS, status=400, json_body=NOT_FOUND, expect_params={'id': 'fresh'}), unlisted('fresh')]
     calls.insert(1, Call('GET', RDS, json_body=job('j1', 'Running'), expect_params={'id': 'j1'}))
     calls += [Call('GET', RDS, json_body=job('j1', 'Running'), expect_params={'id': 'j1'}) for dummy in range(2)]
     result = runner.failure(rds_job_info.main, dict(ARGS, job_ids=['j1', 'fresh'], wait=True, wait_timeout=10, poll_interval=5), calls,
@@ -327,3 +349,32 @@ def test_wait_timeout_bounds_every_retry_pause(runner):
     result = runner.failure(rds_job_info.main, dict(ARGS, job_id='j1', wait=True, wait_timeout=3), [login()] + throttled)
     assert sum(runner.clock.sleeps) == 3, '429s asking for 8 s each cost no more than wait_timeout'
     assert result['msg'].startswith('Timed out after 3 seconds (wait_timeout=3)') and 'Last failed read' in result['msg']
+
+
+def test_a_job_jobs_does_not_report_is_followed_through_the_task_list(runner):
+    """OTC's /jobs does not report minor-version upgrades: the instant-task list does, and is read from then on."""
+    result = runner.success(rds_job_info.main, dict(ARGS, job_id='up-1', wait=True, poll_interval=5), [
+        login(), Call('GET', RDS, status=400, json_body=NOT_FOUND, expect_params={'id': 'up-1'}),
+        listed_task('up-1', process='30%'), listed_task('up-1', process='90%'),
+        listed_task('up-1', 'Completed', '', end_time='2026-11-24T10:12:00+0000'),
+    ])
+    job = result['job']
+    assert (job['state'], job['operation'], job['instance']) == ('succeeded', 'UpgradeMysqlMinorVersion', {'id': 'i-1', 'name': 'rds-1'})
+    assert (job['started_at'], job['ended_at']) == ('2026-11-24T10:00:00+0000', '2026-11-24T10:12:00+0000')
+    assert [c['url'] for c in runner.session.seen].count(RDS) == 1, '/jobs is asked once'
+
+
+def test_a_failed_task_reports_its_reason(runner):
+    result = runner.success(rds_job_info.main, dict(ARGS, job_id='up-1'), [
+        login(), Call('GET', RDS, status=400, json_body=NOT_FOUND),
+        listed_task('up-1', 'Failed', '', fail_reason='upgradeMinorVersion failed.')])
+    assert result['job']['state'] == 'failed' and result['job']['message'] == 'upgradeMinorVersion failed.'
+
+
+def test_an_endpoint_without_the_task_list_leaves_the_job_to_jobs(runner):
+    """A 404 for the task list (an endpoint that lacks it) is not the job's error: /jobs alone is read from then on."""
+    result = runner.success(rds_job_info.main, dict(ARGS, job_id='j1', wait=True, poll_interval=5), [
+        login(), Call('GET', RDS, status=400, json_body=NOT_FOUND), Call('GET', TASKLIST, status=404, text='Not Found'),
+        Call('GET', RDS, status=400, json_body=NOT_FOUND), Call('GET', RDS, json_body=job('j1', 'Completed', '')),
+    ])
+    assert result['job']['state'] == 'succeeded'
