@@ -22,6 +22,7 @@ import math
 import os
 import random
 import re
+import socket
 import threading
 import time
 from urllib.parse import quote, quote_plus, urlsplit
@@ -291,6 +292,10 @@ class TokenLoginAuth(Auth):
         self.generation += 1
 
 
+# urllib3's errors for a connection that was never made (NameResolutionError subclasses NewConnectionError).
+NOT_CONNECTED_ERRORS = frozenset(('NewConnectionError', 'NameResolutionError'))
+
+
 class _NotConnected(TransportError):
     """The connection was never made: nothing reached the server."""
 
@@ -518,6 +523,8 @@ class HttpClient(object):
         message = prefix + self.redact(message)
         if isinstance(exc, WriteOutcomeUnknown):
             message += '; the server may have acted on it'
+        elif isinstance(exc, (_NotConnected, _ConnectTimeout)):
+            message += '; no connection was made, so nothing reached the server'
         kind = {_NotConnected: TransportError, _ConnectTimeout: RequestTimeoutError}.get(type(exc), type(exc))
         return kind(message, method=exc.method, path=exc.path, status=exc.status, api_code=exc.api_code,
                     api_message=exc.api_message, attempts=exc.attempts, retry_after=exc.retry_after)
@@ -545,13 +552,33 @@ class HttpClient(object):
                    attempts=attempt, retry_after=response.retry_after())
 
 
+def _causes(exc):
+    """``exc`` and what it wraps: requests' ConnectionError holds urllib3's MaxRetryError, whose
+    ``reason`` is the error that ended the attempt (NewConnectionError, or NameResolutionError,
+    its subclass in urllib3 2); Python chains the socket error underneath."""
+    seen, pending = [], [exc]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or any(current is s for s in seen):
+            continue
+        seen.append(current)
+        pending.extend([getattr(current, 'reason', None), current.__cause__, current.__context__] + list(current.args))
+    return seen
+
+
 def _never_connected(exc):
-    """True when a requests ConnectionError shows the TCP connection was never made,
-    so a write cannot have reached the server."""
+    """True when a requests ConnectionError shows the TCP connection was never made, so a
+    write cannot have reached the server: the name did not resolve (any getaddrinfo error,
+    EAI_AGAIN "Temporary failure in name resolution" included), the connection was refused,
+    or there was no route."""
+    for cause in _causes(exc):
+        if isinstance(cause, (socket.gaierror, ConnectionRefusedError)) or type(cause).__name__ in NOT_CONNECTED_ERRORS:
+            return True
     text = repr(exc)
     return any(marker in text for marker in (
-        'NewConnectionError', 'Connection refused', 'Name or service not known',
-        'nodename nor servname', 'Failed to establish a new connection', 'No route to host'))
+        'NewConnectionError', 'NameResolutionError', 'Connection refused', 'Name or service not known',
+        'Temporary failure in name resolution', 'nodename nor servname', 'Failed to establish a new connection',
+        'No route to host'))
 
 
 def connection_argument_spec(env_prefix):

@@ -9,8 +9,12 @@ A FakeSession replaces requests.Session; a FakeClock replaces time.monotonic and
 time.sleep, so waiting tests never sleep."""
 
 import json
+import socket
 
 import pytest
+
+import requests
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
@@ -201,3 +205,16 @@ class ModuleRunner(object):
         result, failed = self.run(main, args, calls, **kwargs)
         assert failed, 'module did not fail: %r' % result
         return result
+
+
+def dns_failure(errno=socket.EAI_AGAIN, text='Temporary failure in name resolution', host='api.example.com'):
+    """What requests raises when the name does not resolve, as urllib3 2 builds it: a MaxRetryError whose
+    reason is a NameResolutionError caused by the socket.gaierror."""
+    cause = socket.gaierror(errno, text)
+    try:
+        from urllib3.exceptions import NameResolutionError
+        reason = NameResolutionError(host, None, cause)
+    except ImportError:  # urllib3 1.x: a NewConnectionError with the errno in its text
+        reason = NewConnectionError(None, 'Failed to establish a new connection: [Errno %d] %s' % (errno, text))
+    reason.__cause__ = cause
+    return requests.exceptions.ConnectionError(MaxRetryError(None, 'https://%s/' % host, reason))

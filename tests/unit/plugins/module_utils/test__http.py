@@ -4,15 +4,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import email.utils
+import socket
 
 import pytest
 import requests
 from http.client import RemoteDisconnected
-from urllib3.exceptions import NewConnectionError, ProtocolError
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
 from ansible_collections.dbops.patching.plugins.module_utils import _http
 from ansible_collections.dbops.patching.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.dbops.patching.tests.unit.utils.harness import Call, FakeSession
+from ansible_collections.dbops.patching.tests.unit.utils.harness import Call, FakeSession, dns_failure
 
 BASE = 'https://api.example.com'
 SECRET = 'hunter2-secret'
@@ -385,6 +386,22 @@ def test_put_reset_after_sending_raises_write_outcome_unknown_after_one_request(
     assert info.value.to_result()['kind'] == 'write_outcome_unknown'
     assert len(session.seen) == 1 and sleeps == []
     session.assert_done()
+
+
+@pytest.mark.parametrize('failure', [
+    dns_failure(), dns_failure(socket.EAI_NONAME, 'Name or service not known'),
+    requests.exceptions.ConnectionError(MaxRetryError(None, BASE, socket.gaierror(socket.EAI_AGAIN, 'try again'))),
+], ids=['EAI_AGAIN', 'EAI_NONAME', 'bare-gaierror'])
+def test_a_write_whose_name_did_not_resolve_was_never_sent(failure):
+    """A DNS failure happens before any connection: nothing left the machine, so the write is sent again
+    (bounded), and when it gives up, it is not 'outcome unknown'."""
+    http, session, sleeps = client([Call('POST', BASE + '/p', raises=failure), Call('POST', BASE + '/p', status=202, json_body={})])
+    assert http.post('/p', body={}).status == 202 and len(session.seen) == 2
+    http, session, sleeps = client([Call('POST', BASE + '/p', raises=failure) for dummy in range(3)], max_retries=2)
+    with pytest.raises(_http.TransportError) as info:
+        http.post('/p', body={})
+    assert not isinstance(info.value, _http.WriteOutcomeUnknown)
+    assert str(info.value).endswith('no connection was made, so nothing reached the server')
 
 
 def test_put_refused_before_connecting_is_retried_and_gives_up_with_the_count():

@@ -9,7 +9,7 @@ from ansible_collections.dbops.patching.plugins.modules import patch_apply
 from ansible_collections.dbops.patching.tests.unit.plugins.modules.oracle_payloads import (
     API, APPLIED, ARGS, AVAILABLE, BASE, PASSWORD, PATCH_ID, applied_record, available, write_answer,
 )
-from ansible_collections.dbops.patching.tests.unit.utils.harness import Call
+from ansible_collections.dbops.patching.tests.unit.utils.harness import Call, dns_failure
 
 APPLY_ARGS = dict(ARGS, patch_id=PATCH_ID)
 APPLY_URL = BASE + '/patches/' + PATCH_ID
@@ -251,3 +251,28 @@ def test_without_wait_the_precheck_is_still_waited_for_before_the_apply(runner):
         Call('GET', JOB_URL, status=202, json_body=job('IN_PROGRESS', True)),
     ])
     assert result['changed'] is True and result['precheck_job']['state'] == 'succeeded' and result['job']['state'] == 'running'
+
+
+def test_a_write_whose_name_never_resolved_changed_nothing(runner):
+    """DNS answered EAI_AGAIN ("Temporary failure in name resolution") for every attempt of the PUT: no
+    connection was made, nothing reached the cloud, so the result says changed: false (not outcome unknown)."""
+    dns = dns_failure()
+    result = runner.failure(patch_apply.main, APPLY_ARGS, [
+        Call('GET', APPLIED, json_body=[]),
+        Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+    ] + [Call('PUT', APPLY_URL, raises=dns) for dummy in range(6)])
+    assert result['changed'] is False and result['job_id'] is None
+    assert 'nothing reached the server' in result['msg'] and 'may have acted' not in result['msg']
+    assert result['error']['kind'] == 'transport'
+
+
+def test_a_write_sent_once_dns_answered_again_is_followed(runner):
+    result = runner.success(patch_apply.main, APPLY_ARGS, [
+        Call('GET', APPLIED, json_body=[]),
+        Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+        Call('PUT', APPLY_URL, raises=dns_failure()),
+        Call('PUT', APPLY_URL, status=202, json_body=write_answer('5000', wrapped=False), headers={'Location': JOB_URL}),
+        Call('GET', JOB_URL, status=202, json_body=job('COMPLETED', False)),
+    ])
+    assert result['changed'] is True and result['job_id'] == '5000' and len(runner.session.writes()) == 2
+    assert not result.get('warnings'), 'nothing to recover: the first attempt never left the machine'
