@@ -440,6 +440,7 @@ class OtcClient(object):
         self.listed_jobs.add(job_id)
         return job, None
 
+
 def refusal(exc, instance_id):
     """The error a refused db-upgrade means, by the code RDS answered with."""
     details = dict(method=exc.method, path=exc.path, status=exc.status, api_code=exc.api_code, api_message=exc.api_message)

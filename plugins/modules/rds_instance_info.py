@@ -12,7 +12,7 @@ description:
   - Reads an RDS v3 instance (C(GET /v3/{project_id}/instances)) and the versions of its engine
     (C(GET /v3/{project_id}/datastores/{engine})), and tells whether a minor-version upgrade is available.
   - Open Telekom Cloud lists major versions only ("only the major version number (two digits) is returned"). There,
-    the module reads the instance's instant-task list (C(GET /v3/{project_id}/tasklist)): when the newest version
+    the module reads the instance's instant-task list (C(GET /v3/{project_id}/tasklist)). When the newest version
     change in it is a completed minor-version upgrade, the instance runs the newest minor version RDS offered then
     (RDS upgrades to the latest one), and RV(instance.upgrade_available) is V(false). Otherwise the module cannot know
     (RV(instance.newest_version) and RV(instance.upgrade_available) are V(null)).

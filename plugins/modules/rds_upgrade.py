@@ -131,7 +131,8 @@ instance:
   contains:
     newest_version_source:
       description:
-        - How RV(instance.newest_version) is known; see M(dbops.patching.rds_instance_info#module).
+        - How the newest minor version is known (V(datastores), V(task_list), or V(null) when unknown); see
+          M(dbops.patching.rds_instance_info).
       type: str
       sample: task_list
 elapsed:

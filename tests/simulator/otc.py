@@ -172,7 +172,8 @@ class OtcCloud(object):
         if token is None or token <= self.state.now():
             return Reply(401, {'error_code': 'APIGW.0301', 'error_msg': 'Incorrect IAM authentication information: the token is expired or invalid.'})
         if match.group('project') != PROJECT_ID:
-            return Reply(403, {'error_code': 'DBS.280015', 'error_msg': 'Resource not found or permission denied: the project in the path does not match the token.'})
+            return Reply(403, {'error_code': 'DBS.280015',
+                               'error_msg': 'Resource not found or permission denied: the project in the path does not match the token.'})
         method = 'POST' if match.group('instance') else 'GET'
         if request.method != method:
             return Reply(405, {'error_code': 'DBS.200001', 'error_msg': 'Parameter error: method %s is not allowed.' % request.method})
