@@ -22,6 +22,7 @@ import jinja2
 import pytest
 import yaml
 
+from ansible_collections.dbops.patching.plugins.filter.report_key import report_key
 from ansible_collections.dbops.patching.tests.simulator.client import DOMAIN, PROJECT
 
 COLLECTION = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -94,6 +95,13 @@ def run(path, playbook, limit=None, extravars=None):
     return runner, stdout, stats['event_data'].get('artifact_data') or {}
 
 
+def rows(artifacts):
+    """The report rows of a run's artifacts, by host: one set_stats key per host (safe_patch_row_...)."""
+    found = dict((row['host'], row) for key, row in artifacts.items() if key.startswith('safe_patch_row_'))
+    assert all(key == report_key(row['host']) for key, row in artifacts.items() if key.startswith('safe_patch_row_'))
+    return found
+
+
 def fleet(hosts, **common):
     return {'all': {'children': {'databases': {'hosts': hosts, 'vars': common}}}}
 
@@ -113,12 +121,44 @@ def test_oracle_credential_type_with_a_limit(api, installed, tmp_path):
     path = private_data_dir(tmp_path, installed, fleet(hosts, safe_patch_patch_id='19.21.0.0', safe_patch_poll_interval=1), env)
     runner, stdout, artifacts = run(path, 'dbops.patching.safe_patch', limit='db-a,db-b')
     assert runner.rc == 0, stdout[-3000:]
-    assert sorted(artifacts['safe_patch_results']) == ['db-a', 'db-b'], 'the Limit: only the limited hosts report'
-    assert all(row['outcome'] == 'applied' for row in artifacts['safe_patch_results'].values())
+    assert sorted(rows(artifacts)) == ['db-a', 'db-b'], 'the Limit: only the limited hosts report'
+    assert all(row['outcome'] == 'applied' for row in rows(artifacts).values())
+    assert sorted(artifacts['safe_patch_results']) == ['db-a', 'db-b'], 'the deprecated key, still there for 1.0.0 readers'
     run_id, = artifacts['safe_patch_runs']
     assert artifacts['safe_patch_runs'][run_id]['outcomes'] == {'applied': 2}
     state = api.admin('state', method='GET')['oracle']
     assert [r['patchId'] for r in state['dbaas/awx-c']['applied']] == [], 'the host outside the Limit was not touched'
+
+
+def test_a_sliced_job_reports_every_host_once_through_awx_s_shallow_merge(api, installed, tmp_path):
+    """AWX job slicing: each slice is a job of its own (its own awx_job_id) over its part of the inventory (the
+    hosts by name, every third one from the slice's offset). AWX combines the slices' artifacts with a shallow
+    dict.update in order (WorkflowJob._combined_artifacts) and hands the result to the next workflow node as
+    extra variables: playbooks/fleet_report.yml must find every host exactly once in it."""
+    api.admin('reset', {'time_scale': 60})
+    names = sorted('slice-%02d' % number for number in range(1, 8))
+    seed_oracle(api, *names)
+    env = injected('oracle_paas', dict(api_url=api.url, identity_domain=DOMAIN, username='username', password='password'))
+    combined = {}
+    for number in (1, 2, 3):
+        part = names[number - 1::3]
+        hosts = dict((host, {'safe_patch_service_name': host}) for host in part)
+        path = private_data_dir(tmp_path / ('slice%d' % number), installed,
+                                fleet(hosts, safe_patch_patch_id='19.21.0.0', safe_patch_poll_interval=1), env)
+        runner, stdout, artifacts = run(path, 'dbops.patching.safe_patch', extravars={'awx_job_id': 700 + number})
+        assert runner.rc == 0, stdout[-3000:]
+        assert sorted(rows(artifacts)) == part
+        combined.update(artifacts)
+    assert sorted(combined['safe_patch_results']) == names[2::3], 'one key for all rows keeps the last slice only'
+    report_dir = tmp_path / 'merged'
+    path = private_data_dir(tmp_path / 'report', installed, {'all': {'hosts': {}}}, env)
+    runner, stdout, dummy = run(path, 'dbops.patching.fleet_report', extravars=dict(combined, safe_patch_report_dir=str(report_dir)))
+    assert runner.rc == 0, stdout[-3000:]
+    with open(str(report_dir / 'safe_patch.json')) as handle:
+        merged = json.load(handle)['results']
+    assert sorted(row['host'] for row in merged) == names, 'every host exactly once'
+    assert all(row['outcome'] == 'applied' for row in merged)
+    assert sorted(set(row['run_id'] for row in merged)) == ['701', '702', '703'], 'each row names its slice\'s job'
 
 
 @pytest.mark.parametrize('how', ['credential_type', 'openstack_clouds_yaml'])
@@ -139,8 +179,8 @@ def test_otc_credentials_as_awx_injects_them(api, installed, tmp_path, how):
     path = private_data_dir(tmp_path / 'pdd', installed, fleet(hosts, safe_patch_cloud='otc', safe_patch_poll_interval=1), env)
     runner, stdout, artifacts = run(path, 'dbops.patching.safe_patch', limit='rds-a')
     assert runner.rc == 0, stdout[-3000:]
-    assert list(artifacts['safe_patch_results']) == ['rds-a']
-    row = artifacts['safe_patch_results']['rds-a']
+    assert list(rows(artifacts)) == ['rds-a']
+    row = rows(artifacts)['rds-a']
     assert row['outcome'] == 'applied' and row['patch_id'] == '8.0.28' and row['apply_job']['state'] == 'succeeded'
 
 

@@ -86,40 +86,42 @@ def instance_records(state, name):
     return state['dbaas/' + name]['applied']
 
 
-def test_slices_each_report_their_part_and_the_merge_covers_every_host_once(api, tmp_path):
-    """AWX job slicing is --limit with every Nth host: three slices, then playbooks/fleet_report.yml."""
+def test_a_host_the_run_did_not_reach_shows_not_run_whatever_the_fact_cache_remembers(api, tmp_path):
+    """With fact caching on (AWX's fact storage, or a jsonfile cache), the cacheable safe_patch_result of an
+    earlier run is there for every host. A host this run never reached (max_fail_percentage stopped the fleet
+    before its batch) must show not_run, not the earlier run's outcome and job."""
     api.admin('reset', {'time_scale': 60})
-    seed(api)
-    inventory(str(tmp_path / 'inventory.yml'))
+    hosts = ['cache-1', 'cache-2', 'cache-3', 'cache-4']
+    for name in hosts:
+        patches = [dict(patchId='19.21.0.0', toVersion='19.21.0.0', duration=30, precheck_duration=10),
+                   dict(patchId='19.22.0.0', toVersion='19.22.0.0', duration=30, precheck_duration=10, rollback_duration=30,
+                        fail=name == 'cache-1')]
+        api.admin('oracle/instances', dict(service_type='dbaas', name=name, current_version='19.20.0.0', available=patches))
+    with open(str(tmp_path / 'inventory.yml'), 'w') as handle:
+        yaml.safe_dump({'databases': {'hosts': dict((name, {'safe_patch_service_name': name}) for name in hosts),
+                                      'vars': {'safe_patch_wait_timeout': 600, 'safe_patch_poll_interval': 1}}}, handle)
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_PATH, ORACLE_PAAS_API_URL=api.url,
                ORACLE_PAAS_IDENTITY_DOMAIN=DOMAIN, ORACLE_PAAS_USERNAME='username', ORACLE_PAAS_PASSWORD='password',
-               ANSIBLE_FORKS='25', ANSIBLE_NOCOLOR='1')
-    playbook = os.path.join(COLLECTION, 'playbooks', 'safe_patch.yml')
-    ansible_playbook = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-    reports = []
-    for number in range(3):
-        hosts = names()[number::3]
-        report_dir = tmp_path / ('slice%d' % number)
-        run = subprocess.run([ansible_playbook, '-i', str(tmp_path / 'inventory.yml'), playbook, '--limit', ','.join(hosts),
-                              '-e', 'safe_patch_serial=%d' % INSTANCES, '-e', 'safe_patch_report_dir=%s' % report_dir],
-                             env=env, capture_output=True, text=True, timeout=1200, check=False)
+               ANSIBLE_NOCOLOR='1', ANSIBLE_CACHE_PLUGIN='jsonfile', ANSIBLE_CACHE_PLUGIN_CONNECTION=str(tmp_path / 'facts'),
+               ANSIBLE_CACHE_PLUGIN_TIMEOUT='86400')
+    reports = {}
+    for run_id, patch_id in (('1', '19.21.0.0'), ('2', '19.22.0.0')):
+        report_dir = tmp_path / ('run%s' % run_id)
+        run = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', str(tmp_path / 'inventory.yml'),
+                              os.path.join(COLLECTION, 'playbooks', 'safe_patch.yml'), '-e', 'awx_job_id=%s' % run_id,
+                              '-e', 'safe_patch_patch_id=%s' % patch_id, '-e', 'safe_patch_serial=2',
+                              '-e', 'safe_patch_max_fail_percentage=0', '-e', 'safe_patch_report_dir=%s' % report_dir],
+                             env=env, capture_output=True, text=True, timeout=600, check=False)
         assert run.returncode in (0, 2), run.stdout[-3000:]
-        assert 'Run ' in run.stdout and '| instance | patch | outcome |' in run.stdout, 'the table is in the job output'
         with open(str(report_dir / 'safe_patch.json')) as handle:
-            part = json.load(handle)
-        assert sorted(row['host'] for row in part['results'] if row['outcome'] != 'not_run') == sorted(hosts)
-        reports.append(str(report_dir / 'safe_patch.json'))
-    merged_dir = tmp_path / 'merged'
-    run = subprocess.run([ansible_playbook, os.path.join(COLLECTION, 'playbooks', 'fleet_report.yml'),
-                          '-e', json.dumps({'safe_patch_report_files': reports}), '-e', 'safe_patch_report_dir=%s' % merged_dir],
-                         env=env, capture_output=True, text=True, timeout=600, check=False)
-    assert run.returncode == 0, run.stdout[-3000:]
-    with open(str(merged_dir / 'safe_patch.json')) as handle:
-        merged = json.load(handle)['results']
-    rows = [row for row in merged if row['outcome'] != 'not_run']
-    assert sorted(row['host'] for row in rows) == names(), 'every host exactly once'
-    assert dict((row['host'], row['outcome']) for row in rows) == dict(
-        (name, 'rolled_back' if name in FAILING else 'applied') for name in names())
+            reports[run_id] = dict((row['host'], row) for row in json.load(handle)['results'])
+    assert [reports['1'][h]['outcome'] for h in hosts] == ['applied'] * 4
+    assert os.listdir(str(tmp_path / 'facts')), 'the fact cache holds the first run\'s results'
+    second = reports['2']
+    assert [second[h]['outcome'] for h in hosts] == ['rolled_back', 'applied', 'not_run', 'not_run']
+    for host in ('cache-3', 'cache-4'):
+        assert second[host]['apply_job'] is None and second[host]['patch_id'] == '19.22.0.0', second[host]
+    assert set(row['run_id'] for row in second.values()) == {'2'}
 
 
 def test_a_host_pattern_that_matches_nothing_fails_the_run(api, tmp_path):
