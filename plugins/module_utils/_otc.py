@@ -579,12 +579,21 @@ class RdsUpgrade(WriteAction):
         if not 0 <= window <= RECOVERY_WINDOW_MAX:  # also refuses nan
             raise ConfigurationError('recovery_window must be between 0 and %d seconds, got %s.' % (RECOVERY_WINDOW_MAX, window))
 
+    def can_delay(self):
+        """RDS for MySQL alone can delay an upgrade to the maintenance window."""
+        return (self.instance['engine'] or '').lower() in DELAYABLE_ENGINES
+
+    def read_scheduled(self):
+        """Remember the instance's scheduled upgrades (a delayed upgrade waiting for its window)."""
+        if self.can_delay():
+            self.scheduled.update((t['id'], t) for t in self.client.scheduled_tasks(self.instance['id']) if is_upgrade(t))
+
     def all_tasks(self):
         """The instance's instant tasks, then its scheduled upgrades (for engines that can delay one)."""
         tasks = self.client.tasks(self.instance['id'])
-        if (self.instance['engine'] or '').lower() in DELAYABLE_ENGINES:
-            self.scheduled.update((t['id'], t) for t in self.client.scheduled_tasks(self.instance['id']) if is_upgrade(t))
-        return tasks + [t for t in self.scheduled.values() if t['id'] not in set(i['id'] for i in tasks)]
+        self.read_scheduled()
+        listed = set(t['id'] for t in tasks)
+        return tasks + [t for t in self.scheduled.values() if t['id'] not in listed]
 
     def decide(self):
         params, result = self.run.params, self.run.result
@@ -610,7 +619,7 @@ class RdsUpgrade(WriteAction):
         if abnormal:
             raise ModuleFailure('Cannot upgrade %s: %s. RDS upgrades no instance with abnormal nodes.'
                                 % (self.instance['name'], '; '.join(abnormal)))
-        if params['delayed'] and (self.instance['engine'] or '').lower() not in DELAYABLE_ENGINES:
+        if params['delayed'] and not self.can_delay():
             raise ConfigurationError('delayed=true: RDS for %s upgrades minor versions immediately only.' % self.instance['engine'])
         result['version_after'] = self.instance['newest_version']
         return SEND, None
@@ -636,9 +645,11 @@ class RdsUpgrade(WriteAction):
         try:
             return self.client.task(job_id)
         except NotFoundError:
-            if job_id not in self.scheduled and (self.instance['engine'] or '').lower() in DELAYABLE_ENGINES:
-                self.scheduled.update((t['id'], t) for t in self.client.scheduled_tasks(self.instance['id']) if is_upgrade(t))
+            if job_id not in self.scheduled:
+                self.read_scheduled()
             if job_id in self.scheduled:
+                # Once read, forget it: the next poll asks both lists again, so the job is seen
+                # moving to the instant-task list when its maintenance window opens.
                 return self.scheduled.pop(job_id), None
             raise
 
