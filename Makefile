@@ -5,7 +5,8 @@
 #   make sanity       ansible-test sanity, ansible-core 2.19, Python 3.11 (fails if no file was tested)
 #   make coverage     unit tests under pytest with branch coverage of plugins/module_utils (>= 90 %)
 #   make units        ansible-test units --venv, ansible-core 2.19, Python 3.11
-#   make simulator    the simulator's own tests
+#   make simulator    the simulator's own tests, then the simulator as users install it (pip install tests/simulator
+#                     into a fresh venv: its pytest plugin, its command and the Containerfile's entry point)
 #   make faults       the fault matrix (faults x modules, live against the simulator) and a 40-instance fleet run
 #                     of playbooks/safe_patch.yml under injected 503s and lost answers
 #   make integration  ansible-test integration against a running simulator
@@ -100,8 +101,9 @@ units: venv copy
 
 # With the api-docs pages at hand (shared/ beside the clone), also check the seed fixtures against them.
 API_DOCS ?= $(firstword $(wildcard $(CURDIR)/../shared/api-docs))
-simulator: venv
+simulator: venv copy
 	$(if $(API_DOCS),DBOPS_API_DOCS=$(API_DOCS)) $(VENV)/bin/python -m pytest -q -p no:cacheprovider -rs tests/simulator
+	bash $(UTILS)/simulator_package.sh $(PYTHON) $(VENV) $(BUILD)
 
 faults: venv copy
 	cd $(BUILD) && PYTHONPATH=$(BUILD) $(VENV)/bin/python -m pytest -q -p no:cacheprovider -rs \

@@ -27,6 +27,12 @@ DEFAULT_PATCHES = {
 }
 _EXECUTE_RE = re.compile(r'^/v2/operations/(?P<alias>[^/]+)/servers/executePackage$')
 _STATUS_RE = re.compile(r'^/v2/operations/(?P<alias>[^/]+)/status/(?P<id>[^/]+)$')
+# "Get Group" (https://github.com/CenturyLinkCloud/APIDocs/blob/master/Groups/get-group.md): the group, its
+# sub-groups in "groups" and one link {"rel": "server", "href": "/v2/servers/ALIAS/id", "id": "ID"} per server
+# directly in it; "Get Server" (Servers/get-server.md): the server with "groupId", "os", "status" and "details".
+_GROUP_RE = re.compile(r'^/v2/groups/(?P<alias>[^/]+)/(?P<group>[^/]+)/?$')
+_SERVER_RE = re.compile(r'^/v2/servers/(?P<alias>[^/]+)/(?P<server>[^/]+)/?$')
+DEFAULT_GROUP = 'va1-osd-0001'  # every seeded server without a "group" is in it
 _PATCH_RE = re.compile(r'^/rest/servers/(?P<alias>[^/]+)/server/(?P<server>[^/]+)/patch(?:/(?P<execution>[^/]+))?/?$')
 
 
@@ -35,8 +41,8 @@ class ClcCloud(object):
 
     name = 'clc'
     config = {'clc_token_ttl': 14 * 86400.0, 'clc_queue_delay': 2.0}  # simulated seconds
-    seeds = {'clc': 'seed_server'}
-    admin_seeds = {'clc/servers': 'seed_server'}
+    seeds = {'clc': 'seed_server', 'clc_groups': 'seed_group'}
+    admin_seeds = {'clc/servers': 'seed_server', 'clc/groups': 'seed_group'}
 
     @staticmethod
     def check_config(key, value):
@@ -46,6 +52,7 @@ class ClcCloud(object):
         self.state = state
         self.tokens = {}
         self.servers = {}
+        self.groups = {}
         self.queue = {}
         self.live = set()  # queue ids not finished yet
         self.next_execution = FIRST_EXECUTION
@@ -53,6 +60,7 @@ class ClcCloud(object):
     def reset(self):
         self.tokens = {}
         self.servers = {}
+        self.groups = {DEFAULT_GROUP: dict(id=DEFAULT_GROUP, name='Default Group', parent=None)}
         self.queue = {}
         self.live = set()
         self.next_execution = FIRST_EXECUTION
@@ -60,7 +68,7 @@ class ClcCloud(object):
 
     def dump(self):
         self.advance()
-        return {'servers': self.servers, 'queue': self.queue}
+        return {'servers': self.servers, 'groups': self.groups, 'queue': self.queue}
 
     def seed_server(self, seed):
         if not isinstance(seed, dict) or not seed.get('id'):
@@ -69,10 +77,47 @@ class ClcCloud(object):
         server.setdefault('alias', ALIAS)
         server.setdefault('os', 'linux')
         server.setdefault('patch_duration', 60)
+        server.setdefault('group', DEFAULT_GROUP)
+        server.setdefault('ip', '10.0.%d.%d' % divmod(len(self.servers) + 10, 250))
+        self.groups.setdefault(server['group'], dict(id=server['group'], name=server['group'], parent=None))
         server.setdefault('patches', list(DEFAULT_PATCHES.get(server['os'], DEFAULT_PATCHES['linux'])))
         server['executions'] = [dict(e) for e in seed.get('executions', [])]
         self.servers[server['id']] = server
         return {'id': server['id']}
+
+    def seed_group(self, seed):
+        if not isinstance(seed, dict) or not seed.get('id'):
+            raise ValueError('a CTL group seed needs an id')
+        self.groups[seed['id']] = dict(id=seed['id'], name=seed.get('name', seed['id']), parent=seed.get('parent'))
+        return {'id': seed['id']}
+
+    def _group(self, group):
+        links = [dict(rel='self', href='/v2/groups/%s/%s' % (ALIAS.lower(), group['id']), verbs=['GET', 'PATCH', 'DELETE'])]
+        if group['parent']:
+            links.append(dict(rel='parentGroup', href='/v2/groups/%s/%s' % (ALIAS.lower(), group['parent']), id=group['parent']))
+        servers = sorted(s for s, server in self.servers.items() if server['group'] == group['id'])
+        links += [dict(rel='server', href='/v2/servers/%s/%s' % (ALIAS.lower(), s.lower()), id=s) for s in servers]
+        return dict(id=group['id'], name=group['name'], description='', locationId=LOCATION, type='default', status='active',
+                    serversCount=len(servers), links=links,
+                    groups=[self._group(g) for dummy, g in sorted(self.groups.items()) if g['parent'] == group['id']])
+
+    def _server(self, server):
+        return dict(id=server['id'], name=server['id'], description='', groupId=server['group'], isTemplate=False,
+                    locationId=LOCATION, os='ubuntu22_64Bit' if server['os'] == 'linux' else 'windows2019DataCenter64',
+                    osType='Ubuntu 22 64-bit' if server['os'] == 'linux' else 'Windows 2019 Datacenter 64-bit',
+                    status='active', type='standard', storageType='standard',
+                    details=dict(ipAddresses=[dict(internal=server['ip'])], powerState='started', cpu=2, memoryMB=4096),
+                    links=[dict(rel='self', href='/v2/servers/%s/%s' % (ALIAS.lower(), server['id'].lower()), id=server['id']),
+                           dict(rel='group', href='/v2/groups/%s/%s' % (ALIAS.lower(), server['group']), id=server['group'])])
+
+    def _v2_read(self, request, group, server):
+        if request.method != 'GET':
+            return Reply(405, {'message': 'The requested resource does not support http method \'%s\'.' % request.method})
+        if group:
+            found = self.groups.get(group.group('group'))
+            return Reply(200, self._group(found)) if found else Reply(404, {'message': 'Group %s was not found.' % group.group('group')})
+        found = next((s for key, s in self.servers.items() if key.lower() == server.group('server').lower()), None)
+        return Reply(200, self._server(found)) if found else Reply(404, {'message': 'Server %s was not found.' % server.group('server')})
 
     # -- the state machine ---------------------------------------------------------
 
@@ -138,13 +183,17 @@ class ClcCloud(object):
         execute = _EXECUTE_RE.match(request.path)
         status = _STATUS_RE.match(request.path)
         patch = _PATCH_RE.match(request.path)
-        if not (execute or status or patch):
+        group = _GROUP_RE.match(request.path)
+        server = _SERVER_RE.match(request.path)
+        if not (execute or status or patch or group or server):
             return None
         if not self._authorized(request):
             return Reply(401, {'message': 'Authorization has been denied for this request.'})
-        alias = (execute or status or patch).group('alias')
-        if alias != ALIAS:
+        alias = (execute or status or patch or group or server).group('alias')
+        if alias.upper() != ALIAS:
             return Reply(403, {'message': 'You do not have access to account %s.' % alias})
+        if group or server:
+            return self._v2_read(request, group, server)
         if execute and request.method == 'POST':
             self.advance()
             return self._execute(request)

@@ -48,6 +48,15 @@ ORACLE_HEADERS = {'Content-Language': 'en', 'X-Frame-Options': 'DENY', 'Vary': '
 _INSTANCE_RE = re.compile(r'^/paas/api/v1\.1/instancemgmt/(?P<domain>[^/]+)/services/(?P<stype>[^/]+)/instances/(?P<name>[^/]+)'
                           r'/patches(?P<rest>/.*)?$')
 _ACTIVITY_RE = re.compile(r'^/paas/api/v1\.1/activitylog/(?P<domain>[^/]+)/(?P<rest>job/[^/]+|filter)/?$')
+# The documented instance lists, one per service type:
+# Database Classic "View All Service Instances", GET /paas/service/dbcs/api/v1.1/instances/{identityDomainId}
+#   https://docs.oracle.com/en/cloud/paas/database-dbaas-cloud/csdbr/op-paas-service-dbcs-api-v1.1-instances-identitydomainid-get.html
+#   (snake_case fields, service_type "dbaas"; the page gives its status as 202, answered here as documented);
+# MySQL Cloud Service "View All Service Instances", GET /paas/api/v1.1/instancemgmt/{identityDomainId}/services/MySQLCS/instances
+#   https://docs.oracle.com/cd/E60665_01/mysql-cloud/CSMCS/op-paas-api-v1.1-instancemgmt-identitydomainid-services-mysqlcs-instances-get.html
+#   (200, camelCase fields).
+_DBCS_LIST_RE = re.compile(r'^/paas/service/dbcs/api/v1\.1/instances/(?P<domain>[^/]+)/?$')
+_MYSQLCS_LIST_RE = re.compile(r'^/paas/api/v1\.1/instancemgmt/(?P<domain>[^/]+)/services/MySQLCS/instances/?$')
 
 
 def _reply(status, body=None, headers=None, text=None):
@@ -117,6 +126,8 @@ class Instance(object):
             raise ValueError('service_type must be one of %s' % ', '.join(SERVICE_TYPES))
         self.name = seed['name']
         self.current_version = seed.get('current_version')
+        self.status = seed.get('status', 'Running')
+        self.description = seed.get('description', '')
         self.catalog = {}
         self.available = []  # patch ids, in the seed's order
         for patch in seed.get('available', []):
@@ -294,6 +305,9 @@ class OracleCloud(object):
 
     def handle(self, request):
         """The Reply to a request on an Oracle path, or None when the path is not Oracle's."""
+        listing = _DBCS_LIST_RE.match(request.path) or _MYSQLCS_LIST_RE.match(request.path)
+        if listing:
+            return self._list(request, listing)
         match = _INSTANCE_RE.match(request.path)
         activity = _ACTIVITY_RE.match(request.path)
         if not match and not activity:
@@ -312,6 +326,29 @@ class OracleCloud(object):
         if request.method == 'PUT':
             return self._write(request, instance, rest)
         return _error(405, 405, 'Method %s is not allowed on %s' % (request.method, request.path))
+
+    def _list(self, request, listing):
+        if not self._authorized(request, listing.group('domain')):
+            return html_error(401, 'Unauthorized')
+        if request.method != 'GET':
+            return _error(405, 405, 'Method %s is not allowed on %s' % (request.method, request.path))
+        domain = listing.group('domain')
+        origin = 'http://%s' % request.headers.get('Host', '127.0.0.1')
+        if listing.re is _DBCS_LIST_RE:
+            services = [dict(service_name=i.name, version=i.current_version, status=i.status, description=i.description,
+                             identity_domain=domain, created_by=USERNAME, creation_time='2026-01-05T10:00:00.000+0000',
+                             last_modified_time='2026-01-05T10:00:00.000+0000',
+                             service_uri='%s/paas/service/dbcs/api/v1.1/instances/%s/%s' % (origin, domain, i.name))
+                        for i in self._instances_of('dbaas')]
+            return _reply(202, {'uri': origin + request.path, 'service_type': 'dbaas',
+                                'implementation_version': '1.0', 'services': services})
+        services = [dict(serviceName=i.name, serviceType='MySQLCS', serviceVersion=i.current_version, status=i.status,
+                         description=i.description, identityDomain=domain, creator=USERNAME)
+                    for i in self._instances_of('MySQLCS')]
+        return _reply(200, {'services': services})
+
+    def _instances_of(self, service_type):
+        return [i for (stype, dummy), i in sorted(self.instances.items()) if stype == service_type]
 
     @staticmethod
     def _authorized(request, domain):

@@ -156,10 +156,22 @@ class RdsInstances(object):
                 'maintenance_window': instance['maintenance_window'], 'region': 'eu-de', 'time_zone': 'UTC'}
 
     def list(self, request):
-        wanted_id, wanted_name = request.arg('id'), request.arg('name')
+        """GET instances as OTC's "Querying DB Instances" documents it
+        (https://docs.otc.t-systems.com/relational-database-service/api-ref/api_v3_recommended/db_instance_management/querying_db_instances.html):
+        filters id, name, type, datastore_type; offset (default 0) and limit (1-100, default 100) page the
+        list, and total_count counts every match."""
+        wanted = dict((key, request.arg(key)) for key in ('id', 'name', 'type', 'datastore_type'))
         found = [self.document(i) for i in self.instances.values()
-                 if (wanted_id is None or i['id'] == wanted_id) and (wanted_name is None or i['name'] == wanted_name)]
-        return Reply(200, {'instances': found, 'total_count': len(found)})
+                 if (wanted['id'] is None or i['id'] == wanted['id']) and (wanted['name'] is None or i['name'] == wanted['name'])
+                 and (wanted['type'] is None or i['type'] == wanted['type'])
+                 and (wanted['datastore_type'] is None or i['engine'].lower() == wanted['datastore_type'].lower())]
+        try:
+            offset, limit = int(request.arg('offset') or 0), int(request.arg('limit') or 100)
+        except ValueError:
+            offset, limit = -1, 0
+        if offset < 0 or not 1 <= limit <= 100:
+            return refusal(PARAMETER_ERROR, 'offset >= 0, 1 <= limit <= 100.')
+        return Reply(200, {'instances': found[offset:offset + limit], 'total_count': len(found)})
 
     def datastores(self, engine):
         """Majors only, as OTC documents; with ``otc_list_minor_versions``, full versions too (Huawei Cloud)."""

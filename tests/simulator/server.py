@@ -302,9 +302,11 @@ class Simulator(object):
     """The three clouds on one loopback port: ``start()``, ``base_url``, ``ca_path`` (with
     ``https``), ``state`` (for in-process seeding) and ``stop()``."""
 
-    def __init__(self, time_scale=1.0, https=False, host='127.0.0.1', port=0, clouds=CLOUDS):
-        if not _loopback(host):
-            raise ValueError('the simulator binds loopback addresses only, not %r' % host)
+    def __init__(self, time_scale=1.0, https=False, host='127.0.0.1', port=0, clouds=CLOUDS, allow_remote=False):
+        # The admin API has no authentication: anyone who reaches the port can rewrite the clouds.
+        # Other addresses only on request (a container publishes its port through 0.0.0.0).
+        if not (allow_remote or _loopback(host)):
+            raise ValueError('the simulator binds loopback addresses only, not %r (--allow-remote, or allow_remote=True, binds it)' % host)
         self.state = State(time_scale, clouds)
         self.httpd = _Server((host, port), Handler)
         self.httpd.state = self.state

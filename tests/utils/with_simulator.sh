@@ -30,8 +30,9 @@ trap stop_simulator EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The simulator writes integration_config.yml itself (tests/simulator/connection.py: the credentials it accepts).
 "$python" "$root/tests/simulator/run.py" --port 0 --port-file "$workdir/url" \
-  --time-scale "${SIM_TIME_SCALE:-30}" >"$workdir/sim.log" 2>&1 &
+  --integration-config "$collection/tests/integration/integration_config.yml" --time-scale "${SIM_TIME_SCALE:-30}" >"$workdir/sim.log" 2>&1 &
 sim=$!
 for _ in $(seq 1 150); do
   grep -q '^SIMULATOR LISTENING ' "$workdir/sim.log" 2>/dev/null && [ -s "$workdir/url" ] && break
@@ -43,27 +44,5 @@ if ! grep -q '^SIMULATOR LISTENING ' "$workdir/sim.log" || [ ! -s "$workdir/url"
   exit 1
 fi
 url=$(head -n 1 "$workdir/url")
-
-# Credentials the simulator accepts: tests/simulator/README.md.
-cat >"$collection/tests/integration/integration_config.yml" <<CONFIG
----
-simulator_url: $url
-oracle_api_url: $url
-oracle_identity_domain: ExampleIdentityDomain
-oracle_username: username
-oracle_password: password
-otc_auth_url: $url/v3
-otc_rds_url: $url
-otc_project_id: 0483b6b16e954cb88930a360d2c4e663
-otc_project_name: eu-de
-otc_domain_name: OTC-EU-DE-00000000001000000001
-otc_username: otcuser
-otc_password: otcpassword
-clc_api_url: $url
-clc_patching_url: $url
-clc_username: ctluser
-clc_password: ctlpassword
-clc_account_alias: OSD
-CONFIG
 echo "simulator listening at $url (time scale ${SIM_TIME_SCALE:-30})"
 "$@"

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from .client import PROJECT
+from ..client import PROJECT
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from .client import ACTIVITY, DOMAIN, MYSQL, PROJECT, instance_path
+from ..client import ACTIVITY, DOMAIN, MYSQL, PROJECT, instance_path
 
 PAGES = os.environ.get('DBOPS_API_DOCS')  # a directory with the api-docs pages, to check the fixtures against
 SEED_FIXTURES = ['oracle_001_rollback_answer.json', 'oracle_001_rollback_job_4208393.json', 'activity_002_job_5150771.json'] + [

@@ -18,10 +18,11 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from .client import ACTIVITY, MYSQL
-from .server import Simulator
+from ..client import ACTIVITY, MYSQL
+from .. import connection, seeding
+from ..server import Simulator
 
-RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'run.py')
+RUN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'run.py')
 
 
 # -- faults -------------------------------------------------------------------------------
@@ -297,3 +298,48 @@ def test_command_line(tmp_path):
 def test_command_line_refuses_other_hosts():
     done = subprocess.run([sys.executable, RUN, '--host', '0.0.0.0'], capture_output=True, text=True, timeout=30, check=False)
     assert done.returncode == 2 and 'loopback' in done.stderr
+
+
+def test_seed_from_an_ansible_inventory(tmp_path):
+    inventory = tmp_path / 'inventory.yml'
+    inventory.write_text('all:\n  children:\n    oracle:\n      vars: {safe_patch_patch_id: "19.21.0.0"}\n      hosts:\n'
+                         '        db01: {safe_patch_service_name: inv-db01, simulator_patch_fails: true}\n'
+                         '        my01: {safe_patch_service_name: inv-my01, safe_patch_service_type: MySQLCS}\n'
+                         '    rds:\n      hosts:\n        rds01: {safe_patch_cloud: otc, safe_patch_service_name: inv-rds01}\n'
+                         '    ctl:\n      hosts:\n        VA1OSDWEB01: {dbops_server_id: VA1OSDWEB01, dbops_os: windows}\n',
+                         encoding='utf-8')
+    seeds = seeding.load(str(inventory))
+    assert [(s['service_type'], s['name'], s['available'][0]['fail']) for s in seeds['oracle']] == \
+        [('dbaas', 'inv-db01', True), ('MySQLCS', 'inv-my01', False)]
+    assert [s['name'] for s in seeds['otc_instances']] == ['inv-rds01']
+    assert seeds['clc'][0]['id'] == 'VA1OSDWEB01' and seeds['clc'][0]['os'] == 'windows'
+    with Simulator() as sim:
+        sim.state.add_seeds(seeds)
+        requests.post(sim.base_url + '/__admin__/reset', json={}, timeout=10).raise_for_status()
+        state = requests.get(sim.base_url + '/__admin__/state', timeout=10).json()
+    assert 'dbaas/inv-db01' in state['oracle'] and 'MySQLCS/inv-my01' in state['oracle']
+    assert 'VA1OSDWEB01' in state['clc']['servers']
+
+
+def test_seed_refuses_what_is_no_inventory(tmp_path):
+    bad = tmp_path / 'bad.yml'
+    bad.write_text('- just\n- a list\n', encoding='utf-8')
+    done = subprocess.run([sys.executable, RUN, '--seed', str(bad)], capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode == 2 and '--seed' in done.stderr and 'mapping' in done.stderr
+
+
+def test_print_env_and_integration_config():
+    done = subprocess.run([sys.executable, RUN, '--print-env', 'http://127.0.0.1:8080/'], capture_output=True, text=True,
+                          timeout=30, check=True)
+    assert 'export ORACLE_PAAS_API_URL=http://127.0.0.1:8080\n' in done.stdout
+    assert 'export OS_AUTH_URL=http://127.0.0.1:8080/v3\n' in done.stdout
+    done = subprocess.run([sys.executable, RUN, '--print-env', 'http://127.0.0.1:8080', '--format', 'integration-config'],
+                          capture_output=True, text=True, timeout=30, check=True)
+    assert done.stdout.startswith('---\n') and 'otc_rds_url: "http://127.0.0.1:8080"\n' in done.stdout
+    assert connection.variables('http://x')['clc_account_alias'] == 'OSD'
+
+
+def test_allow_remote_binds_every_address():
+    with Simulator(host='0.0.0.0', allow_remote=True) as sim:
+        port = urlsplit(sim.base_url).port
+        assert requests.get('http://127.0.0.1:%d/__admin__/faults' % port, timeout=10).json() == {'faults': []}

@@ -7,9 +7,9 @@ reset before every test, and a client of it."""
 
 import pytest
 
-from .client import Api
-from .common import fixture
-from .server import Simulator
+from ..client import Api
+from ..common import fixture
+from ..server import Simulator
 
 
 @pytest.fixture(scope='session')

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from .client import PROJECT
+from ..client import PROJECT
 
 NOT_FOUND = {'error_code': 'DBS.200543', 'error_msg': 'The job does not exist.'}
 
@@ -210,3 +210,18 @@ def test_clc_two_servers_in_one_call(api):
     first = api.clc('GET', '/rest/servers/OSD/server/A/patch').json()[0]['execution_id']
     second = api.clc('GET', '/rest/servers/OSD/server/B/patch').json()[0]['execution_id']
     assert first != second
+
+
+def test_clc_groups_list_their_servers_and_subgroups(api):
+    """Get Group / Get Server as CenturyLink's API docs show them."""
+    api.admin('clc/groups', {'id': 'va1-osd-web', 'name': 'Web', 'parent': 'va1-osd-0001'})
+    api.admin('clc/servers', {'id': 'VA1OSDWEB01', 'group': 'va1-osd-web'})
+    root = api.clc('GET', '/v2/groups/OSD/va1-osd-0001').json()
+    assert [link['id'] for link in root['links'] if link['rel'] == 'server'] == ['VA1OSDPATCH33']
+    assert [group['id'] for group in root['groups']] == ['va1-osd-web']
+    assert [link['id'] for link in root['groups'][0]['links'] if link['rel'] == 'server'] == ['VA1OSDWEB01']
+    server = api.clc('GET', '/v2/servers/osd/va1osdweb01').json()
+    assert server['groupId'] == 'va1-osd-web' and server['details']['ipAddresses'][0]['internal']
+    assert api.clc('GET', '/v2/groups/OSD/nope').status_code == 404
+    assert api.clc('GET', '/v2/servers/OTHER/VA1OSDWEB01').status_code == 403
+    assert api.clc('GET', '/v2/groups/OSD/va1-osd-0001', token='forged').status_code == 401

@@ -7,7 +7,7 @@ rules, both write shapes, and the activity log following the operations."""
 
 import pytest
 
-from .client import ACTIVITY, DOMAIN, MYSQL
+from ..client import ACTIVITY, DOMAIN, MYSQL
 
 
 @pytest.mark.parametrize('kwargs', [
@@ -248,3 +248,15 @@ def test_precheck_and_rollback_in_the_activity_log(api):
     assert api.oracle('GET', ACTIVITY + '/job/' + check_job).json()['operationType'] == 'PRECHECK_PATCH'
     rollback_job = api.oracle('PUT', MYSQL + '/patches/234688/rollback', json={}).json()['details']['jobId']
     assert api.oracle('GET', ACTIVITY + '/job/' + rollback_job).json()['operationType'] == 'ROLLBACK_PATCH'
+
+
+def test_instance_lists_of_each_service_type(api):
+    """Database Classic lists under /paas/service/dbcs (snake_case), MySQL Cloud Service under
+    instancemgmt (camelCase), as their "View All Service Instances" pages show."""
+    api.seed_instance('list-db01')
+    dbaas = api.oracle('GET', '/paas/service/dbcs/api/v1.1/instances/%s' % DOMAIN)
+    assert dbaas.status_code == 202 and dbaas.json()['service_type'] == 'dbaas'
+    assert 'list-db01' in [s['service_name'] for s in dbaas.json()['services']]
+    mysql = api.oracle('GET', '/paas/api/v1.1/instancemgmt/%s/services/MySQLCS/instances' % DOMAIN)
+    assert mysql.status_code == 200 and [s['serviceName'] for s in mysql.json()['services']] == ['MyTestInstance']
+    assert api.oracle('GET', '/paas/service/dbcs/api/v1.1/instances/%s' % DOMAIN, auth=('username', 'wrong')).status_code == 401
