@@ -11,7 +11,7 @@ import html
 import json
 from urllib.parse import quote, quote_plus
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import assume, HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.dbops.patching.plugins.module_utils import _clc, _http, _jobs, _oracle, _otc
@@ -70,6 +70,9 @@ def test_an_http_error_never_carries_a_secret_the_server_echoed(secret, text):
             return (secret, 'username:' + secret)
 
     client = _http.HttpClient('https://api.example.com', auth=Auth(), session=_NoSession())
+    # A secret that is a word of every such error anyway ('status', 'api_code', 'GET') proves nothing.
+    plain = client._status_error('GET', '/x', _http.Response(502, {}, text), 1)
+    assume(not any(form in shown for form in (secret, quote(secret)) for shown in (str(plain), repr(plain.to_result()))))
     body = text + quote(secret) + ' ' + base64.b64encode(('username:' + secret).encode('utf-8')).decode('ascii') + html.escape(secret)
     error = client._status_error('GET', '/x', _http.Response(502, {}, body), 1)
     for shown in (str(error), repr(error.to_result())):
