@@ -223,8 +223,6 @@ from ansible_collections.dbops.patching.plugins.module_utils._errors import Dbop
 display = Display()
 
 FILE_SUFFIXES = ('dbops.yml', 'dbops.yaml', 'dbops_instances.yml', 'dbops_instances.yaml')
-OTC_PAGE = 100  # "Querying DB Instances": limit 1-100
-CLC_MAX_GROUPS = 1000  # a group tree larger than this is surely a loop
 
 
 def _text(value):
@@ -233,78 +231,34 @@ def _text(value):
 
 def oracle_hosts(client, service_types):
     """(name, variables) of every listed Oracle PaaS service instance."""
-    hosts = []
-    for service_type in service_types:
-        if service_type == 'dbaas':
-            path = '/paas/service/dbcs/api/v1.1/instances/%s' % client.domain
-        else:
-            path = '/paas/api/v1.1/instancemgmt/%s/services/%s/instances' % (client.domain, service_type)
-        body = client.http.get(path).json()
-        services = body.get('services') if isinstance(body, dict) else None
-        for service in services if isinstance(services, list) else []:
-            if not isinstance(service, dict):
-                continue
-            name = _text(service.get('service_name') or service.get('serviceName'))
-            if not name:
-                continue
-            hosts.append((name, dict(safe_patch_cloud='oracle', safe_patch_service_type=service_type, safe_patch_service_name=name,
-                                     dbops_cloud='oracle', dbops_status=_text(service.get('status')),
-                                     dbops_version=_text(service.get('version') or service.get('serviceVersion')))))
-    return hosts
+    return [(service['name'], dict(safe_patch_cloud='oracle', safe_patch_service_type=service_type,
+                                   safe_patch_service_name=service['name'], dbops_cloud='oracle',
+                                   dbops_status=service['status'], dbops_version=service['version']))
+            for service_type in service_types for service in client.service_instances(service_type)]
 
 
 def otc_hosts(client):
-    """(name, variables) of every RDS instance of the project, page after page."""
-    from ansible_collections.dbops.patching.plugins.module_utils._otc import listed, normalize_instance
-
-    hosts, offset = [], 0
-    while True:
-        body = client.http.get(client.project_path('instances'), params={'offset': offset, 'limit': OTC_PAGE}).json()
-        page = [normalize_instance(i) for i in listed(body, 'instances')]
-        for instance in page:
-            if not instance['name']:
-                continue
-            hosts.append((instance['name'], dict(
-                safe_patch_cloud='otc', safe_patch_service_name=instance['name'], dbops_cloud='otc',
-                dbops_instance_id=instance['id'], dbops_engine=instance['engine'], dbops_version=instance['version'],
-                dbops_status=instance['status'], dbops_type=instance['type'],
-                dbops_maintenance_window=instance['maintenance_window'])))
-        offset += len(page)
-        total = body.get('total_count') if isinstance(body, dict) else None
-        if len(page) < OTC_PAGE or not isinstance(total, int) or offset >= total:
-            return hosts
+    """(name, variables) of every RDS instance of the project."""
+    return [(instance['name'], dict(safe_patch_cloud='otc', safe_patch_service_name=instance['name'], dbops_cloud='otc',
+                                    dbops_instance_id=instance['id'], dbops_engine=instance['engine'],
+                                    dbops_version=instance['version'], dbops_status=instance['status'],
+                                    dbops_type=instance['type'], dbops_maintenance_window=instance['maintenance_window']))
+            for instance in client.all_instances() if instance['name']]
 
 
 def clc_hosts(client, group_ids):
     """(name, variables) of every server of the groups and their sub-groups."""
-    alias = client.alias
-    hosts, seen, pending = [], set(), list(group_ids)
-    servers = []
-    while pending:
-        group_id = pending.pop(0)
-        if group_id in seen:
-            continue
-        seen.add(group_id)
-        if len(seen) > CLC_MAX_GROUPS:
-            raise AnsibleError('clc_groups: more than %d groups below %s.' % (CLC_MAX_GROUPS, ', '.join(group_ids)))
-        group = client.http.get('/v2/groups/%s/%s' % (alias, group_id)).json()
-        if not isinstance(group, dict):
-            continue
-        servers.extend((link['id'], group_id) for link in group.get('links') or []
-                       if isinstance(link, dict) and link.get('rel') == 'server' and link.get('id'))
-        pending.extend(sub['id'] for sub in group.get('groups') or [] if isinstance(sub, dict) and sub.get('id'))
-    for server_id, group_id in servers:
-        server = client.http.get('/v2/servers/%s/%s' % (alias, server_id)).json()
-        server = server if isinstance(server, dict) else {}
+    hosts = []
+    for server, group_id in client.group_servers(group_ids):
         details = server.get('details') if isinstance(server.get('details'), dict) else {}
         addresses = [a.get('internal') for a in details.get('ipAddresses') or [] if isinstance(a, dict) and a.get('internal')]
         os_name = str(server.get('os') or server.get('osType') or '').lower()
-        variables = dict(dbops_cloud='clc', dbops_server_id=str(server_id), dbops_account_alias=alias,
+        variables = dict(dbops_cloud='clc', dbops_server_id=server['id'], dbops_account_alias=client.alias,
                          dbops_os='windows' if os_name.startswith('win') else 'linux',
                          dbops_group_id=_text(server.get('groupId')) or group_id, dbops_status=_text(server.get('status')))
         if addresses:
             variables['ansible_host'] = addresses[0]
-        hosts.append((str(server_id), variables))
+        hosts.append((server['id'], variables))
     return hosts
 
 

@@ -221,6 +221,28 @@ class ClcClient(object):
             queued[str(item.get('server'))] = str(status.get('id')) if status.get('id') is not None else None
         return queued
 
+    def group_servers(self, group_ids, max_groups=1000):
+        """[(server document, group id)] of every server of the groups and of their sub-groups (Get Group:
+        sub-groups in ``groups``, servers as links ``rel: server``; Get Server for each)."""
+        seen, pending, links = set(), list(group_ids), []
+        while pending:
+            group_id = pending.pop(0)
+            if group_id in seen:
+                continue
+            seen.add(group_id)
+            if len(seen) > max_groups:
+                raise ModuleFailure('More than %d groups below %s.' % (max_groups, ', '.join(group_ids)))
+            group = self.http.get('/v2/groups/%s/%s' % (self.alias, _http.segment('group_id', group_id))).json()
+            group = group if isinstance(group, dict) else {}
+            links.extend((str(link['id']), group_id) for link in as_list(group.get('links'))
+                         if isinstance(link, dict) and link.get('rel') == 'server' and link.get('id'))
+            pending.extend(str(sub['id']) for sub in as_list(group.get('groups')) if isinstance(sub, dict) and sub.get('id'))
+        servers = []
+        for server_id, group_id in links:
+            server = self.http.get('/v2/servers/%s/%s' % (self.alias, _http.segment('server_id', server_id))).json()
+            servers.append((dict(server, id=server_id) if isinstance(server, dict) else dict(id=server_id), group_id))
+        return servers
+
     def queue_status(self, queue_id):
         response = self.http.get('/v2/operations/%s/status/%s' % (self.alias, _http.segment('queue_id', queue_id)))
         return normalize_queue(response.json(), queue_id, self.warn), response.retry_after()

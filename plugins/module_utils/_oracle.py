@@ -227,6 +227,26 @@ class OracleClient(object):
     def instance(self, service_type, service_name):
         return OracleInstance(self, service_type, service_name)
 
+    def service_instances(self, service_type):
+        """[{name, status, version}] of every instance of a service type, from its documented list:
+        Database Classic's ``GET /paas/service/dbcs/api/v1.1/instances/{domain}`` (snake_case fields),
+        MySQL Cloud Service's ``GET /paas/api/v1.1/instancemgmt/{domain}/services/MySQLCS/instances`` (camelCase)."""
+        if service_type == 'dbaas':
+            path = '/paas/service/dbcs/api/v1.1/instances/%s' % self.domain
+        else:
+            path = '/paas/api/v1.1/instancemgmt/%s/services/%s/instances' % (self.domain, _http.segment('service_type', service_type))
+        body = self.http.get(path).json()
+        services = body.get('services') if isinstance(body, dict) else None
+        found = []
+        for service in services if isinstance(services, list) else []:
+            if not isinstance(service, dict):
+                continue
+            name = text_or_none(service.get('service_name') or service.get('serviceName'))
+            if name:
+                found.append(dict(name=name, status=text_or_none(service.get('status')),
+                                  version=text_or_none(service.get('version') or service.get('serviceVersion'))))
+        return found
+
     def activity_path(self, *parts):
         return '/'.join(['/paas/api/v1.1/activitylog/%s' % self.domain] + list(parts))
 

@@ -94,6 +94,7 @@ ENGINE_CODES = frozenset(('DBS.200040', 'DBS.201207', 'DBS.280238'))
 RECOVERY_POLL = 3.0
 RECOVERY_WINDOW_MAX = 600
 TASKLIST_LIMIT = 50
+INSTANCES_PAGE = 100  # "Querying DB Instances": limit 1-100, default 100
 DELAYABLE_ENGINES = ('mysql',)  # "For RDS for PostgreSQL, minor versions can be upgraded immediately ... only"
 
 
@@ -348,6 +349,19 @@ class OtcClient(object):
             raise ModuleFailure('%s=%s names %d RDS instances (%s); use instance_id.'
                                 % (wanted + (len(found), ', '.join(i['id'] for i in found))))
         return found[0]
+
+    def all_instances(self):
+        """Every RDS instance of the project, normalized, page after page (``GET instances``: offset, limit
+        1-100, ``total_count``)."""
+        found, offset = [], 0
+        while True:
+            body = self.http.get(self.project_path('instances'), params={'offset': offset, 'limit': INSTANCES_PAGE}).json()
+            page = [normalize_instance(i) for i in listed(body, 'instances')]
+            found.extend(page)
+            offset += len(page)
+            total = body.get('total_count') if isinstance(body, dict) else None
+            if len(page) < INSTANCES_PAGE or not isinstance(total, int) or offset >= total:
+                return found
 
     def versions(self, engine):
         """The version names GET datastores/{engine} lists (majors, and full minor versions where the region shows them)."""

@@ -7,8 +7,8 @@ admin API (uses requests)."""
 
 import requests
 
-DOMAIN = 'ExampleIdentityDomain'
-PROJECT = '0483b6b16e954cb88930a360d2c4e663'
+from .oracle import DOMAIN
+from .otc import PROJECT_ID as PROJECT
 ORACLE_HEADERS = {'X-ID-TENANT-NAME': DOMAIN, 'Accept': 'application/json'}
 MYSQL = '/paas/api/v1.1/instancemgmt/%s/services/MySQLCS/instances/MyTestInstance' % DOMAIN
 ACTIVITY = '/paas/api/v1.1/activitylog/%s' % DOMAIN
