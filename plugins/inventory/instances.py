@@ -191,6 +191,7 @@ seealso:
 '''
 
 EXAMPLES = r'''
+---
 # fleet.dbops.yml: the Oracle PaaS instances of the identity domain in $ORACLE_PAAS_IDENTITY_DOMAIN
 plugin: dbops.patching.instances
 clouds: [oracle]
@@ -201,6 +202,7 @@ keyed_groups:
   - key: dbops_version
     prefix: version
 
+---
 # all.dbops.yml: every cloud; OTC from clouds.yaml, CenturyLink Cloud groups by id; cached for an hour
 plugin: dbops.patching.instances
 otc_cloud: otc-prod

@@ -38,6 +38,7 @@ def option_definitions():
 def new_plugin():
     plugin = instances.InventoryModule()
     plugin._load_name = NAME  # pylint: disable=protected-access
+    plugin._redirected_names = [NAME]  # pylint: disable=protected-access  # ansible-core 2.16 reads options by it
     return plugin
 
 
