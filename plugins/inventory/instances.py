@@ -191,7 +191,6 @@ seealso:
 '''
 
 EXAMPLES = r'''
----
 # fleet.dbops.yml: the Oracle PaaS instances of the identity domain in $ORACLE_PAAS_IDENTITY_DOMAIN
 plugin: dbops.patching.instances
 clouds: [oracle]
@@ -202,17 +201,18 @@ keyed_groups:
   - key: dbops_version
     prefix: version
 
----
-# all.dbops.yml: every cloud; OTC from clouds.yaml, CenturyLink Cloud groups by id; cached for an hour
-plugin: dbops.patching.instances
-otc_cloud: otc-prod
-clc_groups: [va1-osd-0001]
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/dbops_inventory
-cache_timeout: 3600
-groups:
-  stopped: dbops_status not in ['Running', 'ACTIVE', 'active']
+# Another file, all.dbops.yml: every cloud; OTC from clouds.yaml, CenturyLink Cloud groups by id; cached for an hour
+# (commented out: one examples block is one YAML document)
+#
+# plugin: dbops.patching.instances
+# otc_cloud: otc-prod
+# clc_groups: [va1-osd-0001]
+# cache: true
+# cache_plugin: ansible.builtin.jsonfile
+# cache_connection: ~/.cache/dbops_inventory
+# cache_timeout: 3600
+# groups:
+#   stopped: dbops_status not in ['Running', 'ACTIVE', 'active']
 '''
 
 from ansible.errors import AnsibleError, AnsibleParserError
