@@ -227,10 +227,6 @@ display = Display()
 FILE_SUFFIXES = ('dbops.yml', 'dbops.yaml', 'dbops_instances.yml', 'dbops_instances.yaml')
 
 
-def _text(value):
-    return None if value is None else str(value)
-
-
 def oracle_hosts(client, service_types):
     """(name, variables) of every listed Oracle PaaS service instance."""
     return [(service['name'], dict(safe_patch_cloud='oracle', safe_patch_service_type=service_type,
@@ -251,15 +247,11 @@ def otc_hosts(client):
 def clc_hosts(client, group_ids):
     """(name, variables) of every server of the groups and their sub-groups."""
     hosts = []
-    for server, group_id in client.group_servers(group_ids):
-        details = server.get('details') if isinstance(server.get('details'), dict) else {}
-        addresses = [a.get('internal') for a in details.get('ipAddresses') or [] if isinstance(a, dict) and a.get('internal')]
-        os_name = str(server.get('os') or server.get('osType') or '').lower()
-        variables = dict(dbops_cloud='clc', dbops_server_id=server['id'], dbops_account_alias=client.alias,
-                         dbops_os='windows' if os_name.startswith('win') else 'linux',
-                         dbops_group_id=_text(server.get('groupId')) or group_id, dbops_status=_text(server.get('status')))
-        if addresses:
-            variables['ansible_host'] = addresses[0]
+    for server in client.group_servers(group_ids):
+        variables = dict(dbops_cloud='clc', dbops_server_id=server['id'], dbops_account_alias=server['account_alias'],
+                         dbops_os=server['os'], dbops_group_id=server['group_id'], dbops_status=server['status'])
+        if server['address']:
+            variables['ansible_host'] = server['address']
         hosts.append((server['id'], variables))
     return hosts
 

@@ -146,6 +146,18 @@ def normalize_execution(payload, warn=None):
     return job
 
 
+def normalize_server(doc, server_id, group_id, alias):
+    """A server from Get Server: id, account alias, group (the one it was listed in when the document has
+    none), ``os`` as server_patch takes it (windows or linux), status and first internal address."""
+    doc = doc if isinstance(doc, dict) else {}
+    details = doc.get('details') if isinstance(doc.get('details'), dict) else {}
+    addresses = [a.get('internal') for a in as_list(details.get('ipAddresses')) if isinstance(a, dict) and a.get('internal')]
+    os_name = str(doc.get('os') or doc.get('osType') or '').lower()
+    return dict(id=str(server_id), account_alias=alias, group_id=text_or_none(doc.get('groupId')) or group_id,
+                os='windows' if os_name.startswith('win') else 'linux', status=text_or_none(doc.get('status')),
+                address=text_or_none(addresses[0]) if addresses else None)
+
+
 def normalize_queue(payload, queue_id, warn=None):
     """A CTL queue item from GET /v2/operations/{alias}/status/{id}."""
     record = _record(payload)
@@ -222,8 +234,8 @@ class ClcClient(object):
         return queued
 
     def group_servers(self, group_ids, max_groups=1000):
-        """[(server document, group id)] of every server of the groups and of their sub-groups (Get Group:
-        sub-groups in ``groups``, servers as links ``rel: server``; Get Server for each)."""
+        """Every server of the groups and of their sub-groups, normalized (Get Group: sub-groups in ``groups``,
+        servers as links ``rel: server``; Get Server for each)."""
         seen, pending, links = set(), list(group_ids), []
         while pending:
             group_id = pending.pop(0)
@@ -237,11 +249,10 @@ class ClcClient(object):
             links.extend((str(link['id']), group_id) for link in as_list(group.get('links'))
                          if isinstance(link, dict) and link.get('rel') == 'server' and link.get('id'))
             pending.extend(str(sub['id']) for sub in as_list(group.get('groups')) if isinstance(sub, dict) and sub.get('id'))
-        servers = []
-        for server_id, group_id in links:
-            server = self.http.get('/v2/servers/%s/%s' % (self.alias, _http.segment('server_id', server_id))).json()
-            servers.append((dict(server, id=server_id) if isinstance(server, dict) else dict(id=server_id), group_id))
-        return servers
+        alias = self.alias
+        return [normalize_server(self.http.get('/v2/servers/%s/%s' % (alias, _http.segment('server_id', server_id))).json(),
+                                 server_id, group_id, alias)
+                for server_id, group_id in links]
 
     def queue_status(self, queue_id):
         response = self.http.get('/v2/operations/%s/status/%s' % (self.alias, _http.segment('queue_id', queue_id)))
