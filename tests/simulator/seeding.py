@@ -47,7 +47,7 @@ def _hosts(group, inherited, found):
         raise ValueError('an inventory group is a mapping with hosts, vars and children, got %r' % (group,))
     merged = dict(inherited, **(group.get('vars') or {}))
     for name, host_vars in (group.get('hosts') or {}).items():
-        found[name] = dict(found.get(name, merged), **dict(merged, **(host_vars or {})))
+        found[name] = {**found.get(name, {}), **merged, **(host_vars or {})}  # the host's own variables win
     for child in (group.get('children') or {}).values():
         _hosts(child, merged, found)
     return found

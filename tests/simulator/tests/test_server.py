@@ -304,13 +304,14 @@ def test_seed_from_an_ansible_inventory(tmp_path):
     inventory = tmp_path / 'inventory.yml'
     inventory.write_text('all:\n  children:\n    oracle:\n      vars: {safe_patch_patch_id: "19.21.0.0"}\n      hosts:\n'
                          '        db01: {safe_patch_service_name: inv-db01, simulator_patch_fails: true}\n'
-                         '        my01: {safe_patch_service_name: inv-my01, safe_patch_service_type: MySQLCS}\n'
+                         '        my01: {safe_patch_service_name: inv-my01, safe_patch_service_type: MySQLCS, safe_patch_patch_id: "5.7.17"}\n'
                          '    rds:\n      hosts:\n        rds01: {safe_patch_cloud: otc, safe_patch_service_name: inv-rds01}\n'
                          '    ctl:\n      hosts:\n        VA1OSDWEB01: {dbops_server_id: VA1OSDWEB01, dbops_os: windows}\n',
                          encoding='utf-8')
     seeds = seeding.load(str(inventory))
     assert [(s['service_type'], s['name'], s['available'][0]['fail']) for s in seeds['oracle']] == \
         [('dbaas', 'inv-db01', True), ('MySQLCS', 'inv-my01', False)]
+    assert [s['available'][0]['patchId'] for s in seeds['oracle']] == ['19.21.0.0', '5.7.17'], 'a host variable beats its group\'s'
     assert [s['name'] for s in seeds['otc_instances']] == ['inv-rds01']
     assert seeds['clc'][0]['id'] == 'VA1OSDWEB01' and seeds['clc'][0]['os'] == 'windows'
     with Simulator() as sim:
