@@ -561,8 +561,12 @@ class OracleCloud(object):
             records = [r for r in records if (r.get('startDate') or '')[:19] >= request.arg('fromStartDate')[:19]]
         if request.arg('toStartDate'):
             records = [r for r in records if (r.get('startDate') or '')[:19] <= request.arg('toStartDate')[:19]]
-        order = (request.arg('orderBy') or 'startDate').lower()
-        records.sort(key=lambda r: (r.get('startDate') or '', r.get('jobId') or 0), reverse=order.endswith('desc'))
+        # "By default the result is presented in descending order by startDate"; orderBy is
+        # "field_name:sort_order" with asc or desc (List All Activity, MySQL Cloud Service REST API,
+        # docs.oracle.com/cd/E60665_01/mysql-cloud/CSMCS/op-paas-api-v1.1-activitylog-identitydomainid-filter-get.html)
+        field, _, direction = (request.arg('orderBy') or 'startDate:desc').partition(':')
+        records.sort(key=lambda r: (str(r.get(field.strip()) or ''), r.get('jobId') or 0),
+                     reverse=direction.strip().lower() != 'asc')
         offset = int(request.arg('offset') or 0)
         records = records[offset:offset + int(request.arg('limit') or FILTER_PAGE)]
         if self.state.config.get('activity_filter_shape') == 'list':

@@ -214,8 +214,12 @@ def test_activity_filter(api):
     rollback_job = api.oracle('PUT', patches + '/%s/rollback' % rollback_id, json={}).json()['jobId']
     api.admin('oracle/activities', {'jobId': 77, 'serviceName': 'db1', 'serviceType': 'dbaas', 'status': 'WARN',
                                     'operationType': 'PATCH_SERVICE', 'startDate': '2020-01-01T00:00:00.000+0000', 'messages': []})
-    wrapped = api.oracle('GET', ACTIVITY + '/filter', params={'serviceName': 'db1', 'orderBy': 'startDate'}).json()
+    wrapped = api.oracle('GET', ACTIVITY + '/filter', params={'serviceName': 'db1', 'orderBy': 'startDate:asc'}).json()
     assert [r['jobId'] for r in wrapped['activityLogs']] == [77, int(apply_job), int(rollback_job)]
+    newest_first = api.oracle('GET', ACTIVITY + '/filter', params={'serviceName': 'db1'}).json()
+    assert [r['jobId'] for r in newest_first['activityLogs']] == [int(rollback_job), int(apply_job), 77], 'the documented default order'
+    by_name = api.oracle('GET', ACTIVITY + '/filter', params={'status': 'WARN', 'orderBy': 'serviceName:asc'}).json()
+    assert [r['jobId'] for r in by_name['activityLogs']] == [77]
     running = api.oracle('GET', ACTIVITY + '/filter', params={'serviceName': 'db1', 'status': ['NEW', 'RUNNING']}).json()
     assert [r['jobId'] for r in running['activityLogs']] == [int(rollback_job)]
     by_type = api.oracle('GET', ACTIVITY + '/filter', params={'operationType': ['ROLLBACK_PATCH', 'CREATE_SERVICE']}).json()
@@ -224,7 +228,7 @@ def test_activity_filter(api):
     assert 77 not in [r['jobId'] for r in since['activityLogs']]
     assert api.oracle('GET', ACTIVITY + '/job/77').json()['status'] == 'WARN'
     api.config(activity_filter_shape='list')
-    plain = api.oracle('GET', ACTIVITY + '/filter', params={'serviceName': 'db1', 'orderBy': 'startDate desc'}).json()
+    plain = api.oracle('GET', ACTIVITY + '/filter', params={'serviceName': 'db1', 'orderBy': 'startDate:desc'}).json()
     assert isinstance(plain, list) and [r['jobId'] for r in plain] == [int(rollback_job), int(apply_job), 77]
 
 
@@ -234,7 +238,7 @@ def test_activity_filter_pages(api):
                                         'operationType': 'PATCH_SERVICE', 'startDate': '2020-01-01T00:00:%02d.000+0000' % job_id})
 
     def page(**params):
-        answer = api.oracle('GET', ACTIVITY + '/filter', params=dict(serviceName='paged', orderBy='startDate', **params)).json()
+        answer = api.oracle('GET', ACTIVITY + '/filter', params=dict(serviceName='paged', orderBy='startDate:asc', **params)).json()
         return [r['jobId'] for r in answer['activityLogs']]
 
     assert page() == list(range(1, 11)), 'without a limit, one page of 10'
