@@ -10,6 +10,9 @@
 MySQL Cloud Service (MySQLCS), the activity log, their status maps and
 normalizers, and the apply, precheck and rollback actions."""
 
+import math
+import time
+
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.dbops.patching.plugins.module_utils import _http
@@ -43,6 +46,9 @@ from ansible_collections.dbops.patching.plugins.module_utils._workflow import (
 SERVICE_TYPES = ('dbaas', 'MySQLCS')
 PAGE_SIZE = 100  # activity-log records asked for per page
 MAX_PAGES = 50
+# "Sorts the results by a field name ... field_name:sort_order" (List All Activity,
+# docs.oracle.com/cd/E60665_01/mysql-cloud/CSMCS/op-paas-api-v1.1-activitylog-identitydomainid-filter-get.html)
+OLDEST_FIRST = 'startDate:asc'
 RESUME_HINT = 'to resume waiting, run dbops.patching.job_info with service_name=%s, job_id=%s, wait=true'
 
 # Canonical status spellings (see _jobs.canonical_status) -> (state, with_warnings).
@@ -262,12 +268,16 @@ class OracleClient(object):
 
     def activity_filter(self, query):
         """Every activity-log record a search finds, page after page (the log answers
-        ``limit`` records from ``offset``), normalized."""
-        records = []
+        ``limit`` records from ``offset``), normalized, each job once (in the log's own
+        order, newest first, a record that starts while the pages are read shifts the
+        next page by one; the searches the collection makes for itself ask for OLDEST_FIRST,
+        where new records only add to the end)."""
+        records, ids = [], set()
         for page in range(MAX_PAGES):
             params = dict(query, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
             found = activity_records(self.http.get(self.activity_path('filter'), params=params).json())
-            records.extend(found)
+            records.extend(r for r in found if str(r.get('jobId')) not in ids)
+            ids.update(str(r.get('jobId')) for r in found)
             if len(found) < PAGE_SIZE:
                 break
         return [normalize_activity(r, self.warn) for r in records]
@@ -275,10 +285,21 @@ class OracleClient(object):
     def running_activities(self, service_name=None, service_type=None):
         """{job id: normalized activity} of every operation that has not ended, in one search
         (every PSM job shows in the activity log under its own id)."""
-        query = dict(status=['NEW', 'RUNNING'])
+        query = dict(status=['NEW', 'RUNNING'], orderBy=OLDEST_FIRST)
         if service_name:
             query.update(serviceName=service_name, serviceType=service_type)
         return dict((job['id'], job) for job in self.activity_filter(query) if not job['terminal'])
+
+    def activities_since(self, jobs):
+        """For the poller's ``fetch_ended``: {job id: normalized activity} of the jobs of
+        ``jobs`` ({id: last job seen}), in one search of every record that started since the
+        earliest of them (a second earlier: the log's dates have whole seconds); {} when a
+        start is unknown (the poller then reads each job on its own)."""
+        starts = [parse_time(job.get('started_at')) if job else None for job in jobs.values()]
+        if not starts or None in starts:
+            return {}
+        since = time.strftime('%Y-%m-%dT%H:%M:%S.000+0000', time.gmtime(math.floor(min(starts)) - 1))
+        return dict((job['id'], job) for job in self.activity_filter({'fromStartDate': since, 'orderBy': OLDEST_FIRST}) if job['id'] in jobs)
 
 
 class OracleInstance(object):
@@ -377,7 +398,8 @@ class OracleInstance(object):
         def estimate(key, job):
             if not history:
                 try:
-                    history.append(self.client.activity_filter({'serviceName': self.name, 'serviceType': self.service_type}))
+                    history.append(self.client.activity_filter({'serviceName': self.name, 'serviceType': self.service_type,
+                                                                'orderBy': OLDEST_FIRST}))
                 except ApiError:
                     history.append([])
             return typical_duration(history[0], key)

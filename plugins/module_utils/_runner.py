@@ -85,7 +85,7 @@ class Run(object):
         if message not in self.warnings:
             self.warnings.append(message)
 
-    def poller(self, fetch, what, grace=None, bound=(), estimate=None, fetch_many=None):
+    def poller(self, fetch, what, grace=None, bound=(), estimate=None, fetch_many=None, fetch_ended=None):
         """A Poller with the run's wait options. The user's expected_duration wins over
         the provider's ``estimate(key, job)`` (e.g. from the durations of past runs)."""
         expected = self.params.get('expected_duration')
@@ -94,7 +94,7 @@ class Run(object):
                 return expected
         return Poller(fetch, timeout=self.params['wait_timeout'],
                       interval=self.params.get('poll_interval'), grace=grace, what=what, bound=bound, estimate=estimate,
-                      max_poll_interval=self.params.get('max_poll_interval') or MAX_POLL_INTERVAL, fetch_many=fetch_many,
+                      max_poll_interval=self.params.get('max_poll_interval') or MAX_POLL_INTERVAL, fetch_many=fetch_many, fetch_ended=fetch_ended,
                       progress=_progress.writer())
 
 
@@ -128,7 +128,8 @@ def requested_job_ids(params):
     return [], False
 
 
-def report_jobs(run, fetch, what, key='job', grace=NOT_FOUND_GRACE, bound=(), ids=None, estimate=None, fetch_many=None):
+def report_jobs(run, fetch, what, key='job', grace=NOT_FOUND_GRACE, bound=(), ids=None, estimate=None, fetch_many=None,
+                fetch_ended=None):
     """The body of every job info module: read (and with ``wait`` follow) the jobs of
     job_id/job_ids (or the one id of ``ids``) and fill ``job`` (or ``key``) or ``jobs`` + ``summary`` + ``missing``,
     and ``exists``. A missing job is data unless waiting was asked for."""
@@ -153,7 +154,8 @@ def report_jobs(run, fetch, what, key='job', grace=NOT_FOUND_GRACE, bound=(), id
         shape(Poller(fetch_or_none, timeout=0, tolerate_errors=False).run(ids).jobs)
         return
     try:
-        shape(wait_for(run.poller(fetch, what, grace=grace, bound=bound, estimate=estimate, fetch_many=fetch_many), ids))
+        shape(wait_for(run.poller(fetch, what, grace=grace, bound=bound, estimate=estimate, fetch_many=fetch_many,
+                                  fetch_ended=fetch_ended), ids))
     except DbopsError as exc:
         shape(getattr(exc, 'jobs', {}))
         raise

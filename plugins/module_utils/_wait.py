@@ -13,8 +13,10 @@ Retry-After first; else, when the end of the job can be estimated (from its
 progress percent and start, or from an expected duration), half the time left
 until that end, never more than max_poll_interval and never less than a couple of
 seconds, and widening again when the job runs late; else short intervals that grow
-with jitter up to a cap, shorter again when the job says it is nearly done. Jobs that are due together
-are fetched concurrently by a bounded worker pool over the caller's session.
+with jitter up to a cap (a job that has run long is read more sparsely, see AGE_SHARE), shorter
+again when the job says it is nearly done. Jobs that are due together are fetched concurrently by a
+bounded worker pool over the caller's session, or answered together by one batch read (a list of
+the running jobs): a fleet is read in rounds whose cadence follows how many of its jobs still run.
 A read that fails for a passing reason (a gateway error, a cut or unreadable
 answer, a timeout) keeps the last state seen and is tried again on the same
 schedule until the deadline; every job still running is read once more at the
@@ -35,6 +37,16 @@ NEAR_END_PROGRESS = 80
 WINDOW_READS = 20.0  # reads spread across a job's estimated end window
 NEAR_END_INTERVAL = 2.0
 DEFAULT_WORKERS = 8
+# Without any estimate, a job that has run for t seconds is read every t / AGE_SHARE seconds once that
+# is longer than the 30 s cadence (after 25 minutes), never sparser than max_poll_interval: a long job
+# then costs fewer reads than a `uri` loop with delay 30, at the price of a later look at its end.
+AGE_SHARE = 50.0
+# A fleet followed by batch rounds waits for its last job. Once its first short reads are done, with
+# k jobs still running a round comes every FLEET_STEP * k seconds, at most every max_poll_interval,
+# and widens again with the time the fleet has stayed at k jobs (that time / FLEET_WIDEN), so that a
+# straggler is read every few seconds at first but not for hours.
+FLEET_STEP = 5.0
+FLEET_WIDEN = 60.0
 BATCH_MISSES = 3  # rounds in which a batch read misses a running job before it is dropped for the wait
 # How long a job the API does not show yet counts as pending (some APIs answer
 # "no such job" for a few seconds after they created it).
@@ -76,9 +88,14 @@ class Poller(object):
     ``estimate(key, job)``: the expected total duration of a job in seconds, or None;
     a job's own progress percent takes precedence. ``wall``: epoch seconds (the jobs'
     start times are wall-clock times).
-    ``fetch_many(keys)``: one request that answers for many jobs at once (a list read),
-    returning {key: job, or True for "still running, nothing new"}; the jobs it does not
-    carry (ended, or never seen yet) are read on their own.
+    ``fetch_many(keys)``: one request that answers for many jobs at once (a list of the
+    running jobs), returning {key: job, or True for "still running, nothing new"}; the jobs
+    it does not carry (ended, or never seen yet) are read on their own, unless
+    ``fetch_ended(jobs)`` is given: one read of how many jobs ended ({key: job} from
+    {key: last job seen}). A job that leaves the list is then taken to have ended, and
+    every such job is read in one ``fetch_ended`` once no followed job runs any more (or
+    at the deadline); one found still running is followed again. With ``fetch_ended``,
+    the list carries whole jobs, so the first round asks it too.
     ``progress(jobs, elapsed, final)``: called after every poll round with the last state
     of each job, ``final`` for the last round (see _progress; it makes no request).
     With ``interval`` set, every job is polled at that fixed interval."""
@@ -86,7 +103,7 @@ class Poller(object):
     def __init__(self, fetch, timeout, interval=None, clock=None, sleep=None, rand=None,
                  max_workers=DEFAULT_WORKERS, max_interval=MAX_INTERVAL, grace=None, what='job', bound=(),
                  tolerate_errors=True, estimate=None, max_poll_interval=MAX_POLL_INTERVAL, wall=None, fetch_many=None,
-                 progress=None):
+                 progress=None, fetch_ended=None):
         self.fetch = fetch
         self.timeout = timeout
         self.interval = interval
@@ -103,9 +120,12 @@ class Poller(object):
         self.max_poll_interval = max_poll_interval
         self.wall = wall or time.time
         self.fetch_many = fetch_many
+        self.fetch_ended = fetch_ended
         self.progress = progress
         self.batch_misses = 0
         self.first_seen = {}
+        self.left = {}  # key -> when a job left the running list (taken to have ended, read later)
+        self.fleet_since = (None, None)  # (jobs still running, since when)
 
     def next_interval(self, polls, job, retry_after, key=None):
         """Seconds until the next poll of a job that has been polled ``polls`` times."""
@@ -125,11 +145,20 @@ class Poller(object):
                 return cap * self.rand(0.9, 1.0)  # no upper bound: the steady cadence
             # inside the end window: about WINDOW_READS reads across it, every 2 s when it is narrow
             return min(cap, max(NEAR_END_INTERVAL, (latest - earliest) / WINDOW_READS))
-        base = min(cap, INITIAL_INTERVAL * GROWTH ** max(0, polls - 1))
+        base = min(cap, INITIAL_INTERVAL * GROWTH ** max(0, polls - 1))  # see growing()
         progress = job.get('progress') if job else None
         if progress is not None and progress >= NEAR_END_PROGRESS:
             base = min(base, NEAR_END_INTERVAL)
-        return base * self.rand(0.9, 1.0) if base >= cap else base
+        if base < cap:
+            return base
+        return max(cap, min(self.max_poll_interval, self.age(key, job) / AGE_SHARE)) * self.rand(0.9, 1.0)
+
+    def age(self, key, job):
+        """Seconds the job has run: from its start time when it tells one, else since it was first seen."""
+        started = parse_time(job.get('started_at')) if job else None
+        if started is not None:
+            return max(0.0, self.wall() - started)
+        return max(0.0, self.clock() - self.first_seen.get(key, self.clock()))
 
     def end_window(self, key, job):
         """(earliest, latest): seconds from now until the job may end at the earliest and at
@@ -138,9 +167,7 @@ class Poller(object):
         [p, p + 1)), else from ``estimate``: a number of seconds, or a (shortest, longest) pair."""
         if not job or job.get('terminal'):
             return None
-        started = parse_time(job.get('started_at'))
-        elapsed = self.wall() - started if started is not None else self.clock() - self.first_seen.get(key, self.clock())
-        elapsed = max(0.0, elapsed)
+        elapsed = self.age(key, job)
         progress = job.get('progress')
         if progress and 0 < progress < 100 and elapsed > 0:
             return elapsed * 100.0 / (progress + 1) - elapsed, elapsed * 100.0 / progress - elapsed
@@ -186,21 +213,50 @@ class Poller(object):
     def _round(self, ready, jobs, read, executor, errors, others=()):
         """{key: (job, retry_after)} of every key of ``ready``, and of the keys of ``others``
         the batch read answers for: the jobs it carries, and those it no longer carries
-        (they ended, or changed), which are read on their own at once. The ready jobs it
-        does not carry are read on their own (concurrently with an executor)."""
-        batch = [key for key in list(ready) + list(others) if jobs.get(key) is not None]
+        (they ended, or changed), which are read on their own at once, or, with
+        ``fetch_ended``, taken to have ended (they get no answer: see ``self.left``). The
+        ready jobs it does not carry are read on their own (concurrently with an executor);
+        so are the jobs it says run whose state was never read."""
+        batch = [key for key in list(ready) + list(others) if jobs.get(key) is not None or self.fetch_ended is not None]
         carried = self._read_many(batch, errors)
         listed = carried is not None
-        carried = carried or {}
-        gone = [key for key in others if key in batch and key not in carried] if listed else []
-        alone = [key for key in ready if key not in carried] + gone
+        carried = dict((key, job) for key, job in (carried or {}).items() if not (job is True and jobs.get(key) is None))
+        seen = [key for key in batch if jobs.get(key) is not None and not jobs[key]['terminal']]
+        gone = [key for key in seen if key not in carried] if listed else []
+        if gone and self.fetch_ended is not None:
+            after = self.clock()
+            self.left.update((key, after) for key in gone)
+            gone = []
+        alone = [key for key in ready if key not in carried and key not in self.left] + [key for key in gone if key not in ready]
         answers = dict(zip(alone, executor.map(read, alone) if executor else [read(key) for key in alone]))
-        missed = [key for key in alone if key in batch] if listed else []
-        if any(answers[key][0] is not None and not answers[key][0]['terminal'] for key in missed):
-            self.batch_misses += 1  # the list missed a job that still runs (a log that lags, or lacks it)
-            if self.batch_misses >= BATCH_MISSES:
-                self.fetch_many = None  # not to be trusted for this wait: read each job on its own
+        self._count_misses([key for key in alone if key in seen and listed], answers)
         answers.update((key, (jobs[key] if job is True else job, None)) for key, job in carried.items())
+        return answers
+
+    def _count_misses(self, keys, answers):
+        """A batch read that said these jobs had left the list while they still run (a log
+        that lags, or lacks them) is not to be trusted for this wait after BATCH_MISSES rounds:
+        every job is read on its own from then on."""
+        if any(answers[key][0] is not None and not answers[key][0]['terminal'] for key in keys if key in answers):
+            self.batch_misses += 1
+            if self.batch_misses >= BATCH_MISSES:
+                self.fetch_many = self.fetch_ended = None
+
+    def _confirm(self, jobs, read, executor, errors):
+        """{key: (job, retry_after)} of every job that left the running list: one
+        ``fetch_ended`` read for all of them; the jobs it does not answer for are read on their own."""
+        keys = list(self.left)
+        self.left.clear()
+        try:
+            found = self.fetch_ended(dict((key, jobs.get(key)) for key in keys)) if self.fetch_ended else {}
+        except ApiError as exc:
+            if not (exc.transient and self.tolerate_errors):
+                self.fetch_ended = None
+            found = {}
+        answers = dict((key, (found[key], None)) for key in keys if found.get(key) is not None)
+        alone = [key for key in keys if key not in answers]
+        answers.update(zip(alone, executor.map(read, alone) if executor else [read(key) for key in alone]))
+        self._count_misses(keys, answers)
         return answers
 
     def last_to_end(self, keys, jobs):
@@ -233,16 +289,34 @@ class Poller(object):
                 due[key] = min(deadline, after + self.next_interval(polls[key], job, retry_after, key))
         return after
 
-    def _spare_all_but_the_last(self, due, jobs, answers, after, deadline):
-        """In a fleet with a batch read, put off every job just answered (without a
-        Retry-After) but the one estimated to end last to max_poll_interval: the batch
-        rounds the last job needs read them anyway."""
+    def _pace_the_fleet(self, due, jobs, answers, polls, after, deadline):
+        """In a fleet with a batch read, where every round reads every running job: put off
+        every job just answered (without a Retry-After) but the one estimated to end last to
+        max_poll_interval, as the rounds the last job needs read them anyway. Without an
+        estimate for every job, the next round comes at the fleet's cadence (see FLEET_STEP),
+        or earlier while the jobs' own schedules still start short."""
         last = self.last_to_end(list(due), jobs)
-        if last is None:
+        if last is not None:
+            for key in due:
+                if key != last and key in answers and answers[key][1] is None:
+                    due[key] = min(deadline, max(due[key], after + self.max_poll_interval))
             return
+        running, since = self.fleet_since
+        if running != len(due):
+            running, since = self.fleet_since = (len(due), after)
+        cadence = min(self.max_poll_interval, max(NEAR_END_INTERVAL, FLEET_STEP * running, (after - since) / FLEET_WIDEN))
+        growing = self.growing(min(polls[key] for key in due))
         for key in due:
-            if key != last and key in answers and answers[key][1] is None:
-                due[key] = min(deadline, max(due[key], after + self.max_poll_interval))
+            if key in answers and answers[key][1] is None:
+                due[key] = min(due[key], after + cadence) if growing else min(deadline, after + cadence)
+
+    def growing(self, polls):
+        """Whether the schedule of a job polled that many times still starts short (2, 6, 18 s)."""
+        return INITIAL_INTERVAL * GROWTH ** max(0, polls - 1) < min(self.max_interval, self.max_poll_interval)
+
+    def _report(self, keys, jobs, elapsed, due):
+        if self.progress is not None:
+            self.progress(dict((key, jobs.get(key)) for key in keys), elapsed, final=not (due or self.left))
 
     def run(self, keys, first_delay=None):
         """Poll every key until all are terminal or the deadline passes.
@@ -250,6 +324,7 @@ class Poller(object):
         ``first_delay`` (e.g. a write's Retry-After) postpones the first poll.
         Returns a WaitResult; never raises on timeout (see wait_for)."""
         keys = list(dict.fromkeys(keys))
+        self.left, self.fleet_since = {}, (None, None)
         start = self.clock()
         deadline = start + self.timeout
         if first_delay and self.interval is not None:
@@ -266,24 +341,31 @@ class Poller(object):
             return self._read(key, start, jobs.get(key), unseen, errors)
 
         try:
-            while due:
-                # With a batch read, every round reads every job it carries, and only the job estimated to end
-                # last needs a dense schedule: the others are read at least every max_poll_interval (a fleet
-                # waits for its last job; an early failure is still seen within that interval). A batch read
+            while due or self.left:
+                # With a batch read, every round reads every job it carries: a fleet waits for its last job, so
+                # the rounds follow the job estimated to end last, or without estimates how many jobs still run
+                # (see _pace_the_fleet); an early failure is still seen within max_poll_interval. A batch read
                 # that fails for good, or keeps missing jobs that still run, is dropped for the rest of the wait.
                 fleet = self.fetch_many is not None and len(keys) > 1 and self.interval is None
                 now = self.clock()
+                if not due:  # every job still followed left the running list: how did they end?
+                    answers = self._confirm(jobs, read, executor, errors)
+                    due.update((key, now) for key in answers)
+                    after = self._schedule(keys, answers, due, polls, jobs, unseen, late, deadline)
+                    self._report(keys, jobs, after - start, due)
+                    continue
                 ready = [key for key in keys if key in due and due[key] <= now]
                 if not ready:
                     self.sleep(max(0.0, min(due.values()) - now))
                     continue
                 others = [key for key in keys if key in due and key not in ready] if fleet else ()
                 answers = self._round(ready, jobs, read, executor, errors, others)
+                for key in self.left:
+                    due.pop(key, None)
                 after = self._schedule(keys, answers, due, polls, jobs, unseen, late, deadline)
-                if fleet:
-                    self._spare_all_but_the_last(due, jobs, answers, after, deadline)
-                if self.progress is not None:
-                    self.progress(dict((key, jobs.get(key)) for key in keys), after - start, final=not due)
+                if fleet and due:
+                    self._pace_the_fleet(due, jobs, answers, polls, after, deadline)
+                self._report(keys, jobs, after - start, due)
         finally:
             if executor is not None:
                 executor.shutdown(wait=True)

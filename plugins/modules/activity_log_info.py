@@ -198,7 +198,8 @@ FILTERS = (
 def report(run):
     client = OracleClient(run.params, warn=run.warn)
     if run.params['job_id'] is not None or run.params['job_ids'] is not None:
-        report_jobs(run, client.activity_job, 'activity-log job', bound=[client.http], fetch_many=lambda keys: client.running_activities())
+        report_jobs(run, client.activity_job, 'activity-log job', bound=[client.http], fetch_many=lambda keys: client.running_activities(),
+                    fetch_ended=client.activities_since)
         return
     if run.params['wait']:
         raise ConfigurationError('wait=true needs job_id or job_ids; a search returns what the activity log holds now.')

@@ -210,6 +210,36 @@ def test_seed_002_activity_job_and_filter():
     session.assert_done()
 
 
+def activity(job_id, status, start, end=None):
+    return {'jobId': job_id, 'status': status, 'operationType': 'PATCH_SERVICE', 'startDate': start, 'endDate': end}
+
+
+def test_a_search_over_pages_counts_each_job_once():
+    page = [activity(n, 'RUNNING', '2026-11-24T10:00:%02d.000+0000' % (n % 60)) for n in range(100)]
+    client, session = oracle([
+        Call('GET', ACTIVITY + '/filter', json_body={'activityLogs': page}, expect_params={'limit': 100, 'offset': 0}),
+        Call('GET', ACTIVITY + '/filter', json_body=[page[-1], activity(100, 'NEW', '2026-11-24T10:02:00.000+0000')],
+             expect_params={'limit': 100, 'offset': 100}),
+    ])
+    assert [j['id'] for j in client.activity_filter({})] == [str(n) for n in range(101)], 'a record shifted onto the next page'
+    session.assert_done()
+
+
+def test_how_jobs_ended_is_one_search_since_the_earliest_start():
+    since = {'fromStartDate': '2026-11-24T09:59:59.000+0000', 'orderBy': 'startDate:asc', 'limit': 100, 'offset': 0}
+    client, session = oracle([Call('GET', ACTIVITY + '/filter', expect_params=since, json_body={'activityLogs': [
+        activity(7, 'SUCCEED', '2026-11-24T10:00:00.000+0000', '2026-11-24T10:30:00.000+0000'),
+        activity(8, 'FAILED', '2026-11-24T10:05:00.000+0000', '2026-11-24T10:06:00.000+0000'),
+        activity(9, 'SUCCEED', '2026-11-24T10:01:00.000+0000', '2026-11-24T10:02:00.000+0000')]})])
+    last = dict((job_id, _jobs.make_job(job_id, 'RUNNING', 'running', started_at=start))
+                for job_id, start in (('7', '2026-11-24T10:00:00.000+0000'), ('8', '2026-11-24T11:05:00+0100')))
+    ended = client.activities_since(last)
+    assert sorted(ended) == ['7', '8'] and ended['8']['state'] == 'failed', 'only the jobs asked for'
+    session.assert_done()
+    assert client.activities_since(dict(last, x=_jobs.make_job('x', 'NEW', 'pending'))) == {}, 'no start: no search'
+    assert client.activities_since({}) == {}
+
+
 def test_patch_entries():
     warnings = []
     entry = _oracle.patch_entry(record(status='IN PROGRESS', currentPatchLevel='5.7.16', inProgress=False), warnings.append)

@@ -386,3 +386,66 @@ def test_a_batch_read_the_api_does_not_have_is_dropped_at_once():
 
     result = poller(cloud, clock, timeout=600, fetch_many=missing).run(['a', 'b'])
     assert result.jobs['b']['state'] == 'succeeded' and cloud.lists == 1
+
+
+def test_without_an_estimate_a_long_job_is_read_more_sparsely_as_it_ages():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 3600.0})
+    poller(cloud, clock, timeout=7200).run(['a'])
+    early = [s for n, s in enumerate(clock.sleeps) if sum(clock.sleeps[:n]) < 1200]
+    assert max(early) == 30.0, 'the contract\'s 30 s cadence for the first 25 minutes'
+    assert max(clock.sleeps) == 60.0, 'never sparser than max_poll_interval'
+    assert cloud.fetches['a'] < 3600 / 30 + 1, 'fewer reads than a uri loop with delay 30'
+    capped = Cloud(clock, {'a': clock.now + 3600.0})
+    poller(capped, clock, timeout=7200, max_poll_interval=30).run(['a'])
+    assert max(clock.sleeps[-10:]) == 30.0, 'max_poll_interval 30 keeps the contract\'s cadence'
+
+
+class RunningList(Listing):
+    """A list of the running jobs that carries whole jobs (the Oracle activity-log search),
+    and one read of how jobs ended; counts both."""
+
+    def __init__(self, clock, ends, **kwargs):
+        super(RunningList, self).__init__(clock, ends, **kwargs)
+        self.ended_reads = 0
+
+    def fetch_many(self, keys):
+        self.lists += 1
+        return dict((key, make_job(key, 'RUNNING', 'running', started_at='1970-01-01T00:00:00Z'))
+                    for key in keys if self.clock.now < self.ends[key])
+
+    def fetch_ended(self, jobs):
+        self.ended_reads += 1
+        return dict((key, make_job(key, 'DONE', 'succeeded')) for key in jobs if self.clock.now >= self.ends[key])
+
+
+def test_a_fleet_is_read_in_rounds_and_how_its_jobs_ended_in_one_read():
+    clock = FakeClock(0)
+    ends = dict(('j%03d' % n, 600.0 + 17.0 * n) for n in range(100))
+    cloud = RunningList(clock, ends)
+    result = poller(cloud, clock, timeout=7200, fetch_many=cloud.fetch_many, fetch_ended=cloud.fetch_ended).run(list(ends))
+    assert all(job['state'] == 'succeeded' and job['terminal'] for job in result.jobs.values())
+    assert cloud.ended_reads == 1 and list(cloud.fetches) == ['j099'], 'no job read on its own but the last, once it runs alone'
+    assert clock.now - max(ends.values()) <= _wait.FLEET_STEP, 'the last job is read every few seconds once it runs alone'
+    assert cloud.lists < 100, 'rounds at the contract\'s cadence while many jobs run'
+
+
+def test_a_straggler_is_read_more_sparsely_the_longer_it_runs_alone():
+    clock = FakeClock(0)
+    cloud = RunningList(clock, {'a': 100.0, 'b': 4000.0})
+    poller(cloud, clock, timeout=7200, fetch_many=cloud.fetch_many, fetch_ended=cloud.fetch_ended).run(['a', 'b'])
+    assert cloud.fetches['b'] + cloud.lists < 4000 / 30.0 * 1.8, 'a straggler costs less than twice a uri loop with delay 30'
+
+
+def test_a_failed_read_of_how_jobs_ended_reads_them_on_their_own():
+    clock = FakeClock(0)
+    ends = dict(('j%d' % n, 100.0 + n) for n in range(5))
+    cloud = RunningList(clock, ends)
+
+    def broken(jobs):
+        cloud.ended_reads += 1
+        raise HttpStatusError('GET /filter: HTTP 500', status=500)
+
+    result = poller(cloud, clock, timeout=7200, fetch_many=cloud.fetch_many, fetch_ended=broken).run(list(ends))
+    assert all(job['state'] == 'succeeded' for job in result.jobs.values()) and cloud.ended_reads == 1
+    assert all(cloud.fetches[key] == 1 for key in ends)

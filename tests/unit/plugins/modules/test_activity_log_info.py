@@ -113,35 +113,46 @@ def test_missing_job_with_wait_fails_after_the_grace(runner):
     assert result['msg'].endswith('HTTP 404: not found')
 
 
+def RUNNING_SEARCH(records):  # pylint: disable=invalid-name
+    """The one search that tells, for a whole poll round, which jobs have not ended."""
+    return Call('GET', FILTER, json_body={'activityLogs': records},
+                expect_params={'status': ['NEW', 'RUNNING'], 'orderBy': 'startDate:asc', 'limit': 100, 'offset': 0})
+
+
 def test_wait_follows_many_jobs(runner):
     result = runner.success(activity_log_info.main, dict(CONNECTION, job_ids=['1', '2'], wait=True), [
+        RUNNING_SEARCH([record(2, 'RUNNING')]),
         job_call('1', record(1, 'SUCCEED')),
-        job_call('2', record(2, 'RUNNING')),
         job_call('2', record(2, 'FAILED', end='2026-11-24T10:05:00.000+0000')),
-    ], any_order=True)
+    ])
     assert result['summary']['succeeded'] == 1 and result['summary']['failed'] == 1
     assert [j['id'] for j in result['jobs']] == ['1', '2'] and result['jobs'][1]['ended_at'] == '2026-11-24T10:05:00.000+0000'
 
 
-def RUNNING_SEARCH(records):  # pylint: disable=invalid-name
-    """The one search that tells, for a whole poll round, which jobs have not ended."""
-    return Call('GET', FILTER, json_body={'activityLogs': records}, expect_params={'status': ['NEW', 'RUNNING'], 'limit': 100, 'offset': 0})
-
-
-def test_a_poll_round_reads_only_the_jobs_the_search_shows_ended(runner):
+def test_jobs_that_leave_the_running_search_are_read_together_once_none_runs(runner):
     ids = [str(5150000 + n) for n in range(20)]
-    calls = [job_call(i, record(int(i), 'RUNNING')) for i in ids]
-    calls += [RUNNING_SEARCH([record(int(i), 'RUNNING') for i in ids[5:]])] + [job_call(i, record(int(i), 'SUCCEED')) for i in ids[:5]]
-    calls += [RUNNING_SEARCH([])] + [job_call(i, record(int(i), 'SUCCEED')) for i in ids[5:]]
-    result = runner.success(activity_log_info.main, dict(CONNECTION, job_ids=ids, wait=True, poll_interval=3), calls, any_order=True)
-    assert result['summary']['succeeded'] == 20
-    assert len(runner.session.seen) == 42, '20 jobs in 3 rounds: 42 reads instead of 60'
+    since = Call('GET', FILTER, json_body={'activityLogs': [record(int(i), 'SUCCEED', end='2026-11-24T10:30:00.000+0000') for i in ids]},
+                 expect_params={'fromStartDate': '2026-11-24T09:59:59.000+0000', 'orderBy': 'startDate:asc', 'limit': 100, 'offset': 0})
+    calls = [RUNNING_SEARCH([record(int(i), 'RUNNING') for i in ids]), RUNNING_SEARCH([record(int(i), 'RUNNING') for i in ids[5:]]),
+             RUNNING_SEARCH([]), since]
+    result = runner.success(activity_log_info.main, dict(CONNECTION, job_ids=ids, wait=True, poll_interval=3), calls)
+    assert result['summary']['succeeded'] == 20 and all(j['ended_at'] for j in result['jobs'])
+    assert len(runner.session.seen) == 4, '20 jobs in 3 rounds and one read of how they ended, instead of 60 reads'
+
+
+def test_a_job_the_running_search_lost_is_followed_again(runner):
+    ids = ['1', '2']
+    since = Call('GET', FILTER, json_body={'activityLogs': [record(1, 'SUCCEED'), record(2, 'RUNNING')]},
+                 expect_params={'fromStartDate': '2026-11-24T09:59:59.000+0000', 'orderBy': 'startDate:asc', 'limit': 100, 'offset': 0})
+    calls = [RUNNING_SEARCH([record(1, 'RUNNING'), record(2, 'RUNNING')]), RUNNING_SEARCH([]), since,
+             job_call('2', record(2, 'SUCCEED'))]
+    result = runner.success(activity_log_info.main, dict(CONNECTION, job_ids=ids, wait=True, poll_interval=3), calls)
+    assert result['summary']['succeeded'] == 2
 
 
 def test_twenty_jobs_at_once(runner):
     ids = [str(5150000 + n) for n in range(20)]
-    calls = [job_call(i, record(int(i), 'RUNNING')) for i in ids] + [RUNNING_SEARCH([])] + [
-        job_call(i, record(int(i), 'WARN' if n % 4 else 'SUCCEED')) for n, i in enumerate(ids)]
+    calls = [RUNNING_SEARCH([])] + [job_call(i, record(int(i), 'WARN' if n % 4 else 'SUCCEED')) for n, i in enumerate(ids)]
     result = runner.success(activity_log_info.main, dict(CONNECTION, job_ids=ids, wait=True, poll_interval=3), calls, any_order=True)
     assert [j['id'] for j in result['jobs']] == ids
     assert result['summary']['succeeded'] == 20 and sum(j['with_warnings'] for j in result['jobs']) == 15

@@ -60,7 +60,7 @@ def test_precheck_kind_reads_the_checks_endpoint(runner):
 def history_call(records=()):
     """The one activity-log read that tells how long this service's past runs took."""
     return Call('GET', API + '/paas/api/v1.1/activitylog/ExampleIdentityDomain/filter', json_body={'activityLogs': list(records)},
-                expect_params={'serviceName': 'MyTestInstance', 'serviceType': 'MySQLCS', 'limit': 100, 'offset': 0})
+                expect_params={'serviceName': 'MyTestInstance', 'serviceType': 'MySQLCS', 'orderBy': 'startDate:asc', 'limit': 100, 'offset': 0})
 
 
 def activity(job_id, operation, status, start, end=None):

@@ -15,7 +15,7 @@ APPLY_ARGS = dict(ARGS, patch_id=PATCH_ID)
 APPLY_URL = BASE + '/patches/' + PATCH_ID
 JOB_URL = BASE + '/patches/applied/job/5000'
 HISTORY = Call('GET', API + '/paas/api/v1.1/activitylog/ExampleIdentityDomain/filter', json_body=[],
-               expect_params={'serviceName': 'MyTestInstance', 'serviceType': 'MySQLCS', 'limit': 100, 'offset': 0})
+               expect_params={'serviceName': 'MyTestInstance', 'serviceType': 'MySQLCS', 'orderBy': 'startDate:asc', 'limit': 100, 'offset': 0})
 
 
 def job(status, in_progress):

@@ -12,7 +12,7 @@ from ansible_collections.dbops.patching.tests.unit.utils.harness import Call
 CHECK_URL = BASE + '/patches/checks/' + PATCH_ID
 CHECK_JOB = BASE + '/patches/checks/job/77'
 HISTORY = Call('GET', API + '/paas/api/v1.1/activitylog/ExampleIdentityDomain/filter', json_body=[],
-               expect_params={'serviceName': 'MyTestInstance', 'serviceType': 'MySQLCS', 'limit': 100, 'offset': 0})
+               expect_params={'serviceName': 'MyTestInstance', 'serviceType': 'MySQLCS', 'orderBy': 'startDate:asc', 'limit': 100, 'offset': 0})
 
 
 def reads():
