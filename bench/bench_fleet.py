@@ -8,7 +8,8 @@ job of the batch) against one wait per instance, on the same fleet, in one run.
 
 Seeds N instances in a time-scaled simulator (patches of 5 to 20 simulated minutes, two of
 them failing and rolled back), runs the playbook with -f 10 twice and counts the requests
-the simulator saw. Prints a table and writes bench/results/fleet.json.
+the simulator saw; then once more over a smaller fleet (20) waiting together, for its
+activity-log reads. Prints a table and writes bench/results/fleet.json.
 
 Usage: python bench/bench_fleet.py [--instances 50] [--forks 10] [--time-scale 60]
 """
@@ -61,7 +62,8 @@ def run(base, count, forks, together, workdir):
     with open(os.path.join(workdir, 'safe_patch.json')) as handle:
         outcomes = json.load(handle)['outcomes']
     reads = sum(n for key, n in log['counts'].items() if key.startswith('GET '))
-    return dict(wall_s=round(wall, 1), requests=log['count'], reads=reads, outcomes=outcomes)
+    activity = sum(n for key, n in log['counts'].items() if key.startswith('GET ') and '/activitylog/' in key)
+    return dict(wall_s=round(wall, 1), requests=log['count'], reads=reads, activity_log_reads=activity, outcomes=outcomes)
 
 
 def main():
@@ -69,24 +71,28 @@ def main():
     parser.add_argument('--instances', type=int, default=50)
     parser.add_argument('--forks', type=int, default=10)
     parser.add_argument('--time-scale', type=float, default=60)
+    parser.add_argument('--small-fleet', type=int, default=20, help='a second, smaller fleet: its activity-log reads')
     args = parser.parse_args()
     proc, base = start_simulator(args.time_scale)
     try:
         results = {}
         for name, together in (('per-instance waits', 'false'), ('batch waits together', 'true')):
             results[name] = run(base, args.instances, args.forks, together, tempfile.mkdtemp(prefix='bench-fleet-'))
+        small = '%d together' % args.small_fleet
+        results[small] = run(base, args.small_fleet, args.forks, 'true', tempfile.mkdtemp(prefix='bench-fleet-'))
     finally:
         proc.terminate()
         proc.wait()
     print('playbooks/safe_patch.yml: %d instances, forks %d, time scale %g' % (args.instances, args.forks, args.time_scale))
-    print('%-24s %8s %10s %8s  %s' % ('mode', 'wall', 'requests', 'reads', 'outcomes'))
+    print('%-24s %8s %10s %8s %14s  %s' % ('mode', 'wall', 'requests', 'reads', 'activity log', 'outcomes'))
     for name, row in results.items():
-        print('%-24s %7.1fs %10d %8d  %s' % (name, row['wall_s'], row['requests'], row['reads'], row['outcomes']))
+        print('%-24s %7.1fs %10d %8d %14d  %s' % (name, row['wall_s'], row['requests'], row['reads'], row['activity_log_reads'],
+                                                 row['outcomes']))
     per, together = results['per-instance waits'], results['batch waits together']
     ratios = dict(requests=round(together['requests'] / float(per['requests']), 3), wall=round(together['wall_s'] / per['wall_s'], 3))
     print('together / per instance: requests %.3f, wall time %.3f' % (ratios['requests'], ratios['wall']))
-    write_results('fleet.json', dict(instances=args.instances, forks=args.forks, time_scale=args.time_scale, results=results,
-                                     ratios=ratios))
+    write_results('fleet.json', dict(instances=args.instances, forks=args.forks, time_scale=args.time_scale,
+                                     small_fleet=args.small_fleet, results=results, ratios=ratios))
     print('wrote bench/results/fleet.json')
 
 

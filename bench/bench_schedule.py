@@ -56,24 +56,39 @@ def job_state(make_job, key, now, end, progress):
     return job
 
 
-def follow_with_poller(_wait, make_job, ends, progress=False, estimate=None, max_poll_interval=60.0, batched=False):
-    """(latency after the last end, reads per job) of one Poller over ``ends`` (key -> end).
-    ``batched``: one list read per round answers for every job still running (as the Oracle
-    activity-log search does); a job that ended is read on its own."""
+def pages(records, page_size):
+    """Requests of one activity-log search of ``records`` records: pages until a short one."""
+    return records // page_size + 1
+
+
+def follow_with_poller(_wait, make_job, ends, progress=False, estimate=None, max_poll_interval=60.0, batched=False, page_size=100):
+    """(latency after the last end, requests) of one Poller over ``ends`` (key -> end).
+    ``batched``: each round is one search of the running jobs, page after page (the Oracle
+    activity log: whole records, as activity_log_info reads them), and the jobs that left it
+    are read in one search of every record since their start once none runs (with
+    ``progress``, the search carries every job's document, ended ones included, as the RDS
+    task list does). Requests count pages."""
     clock = Clock()
     reads = {'n': 0}
     seen = {}
 
     def fetch_many(keys):
-        """With progress, the list carries every job's document, ended ones included (as the RDS
-        task list does); else only which jobs still run (the Oracle activity log)."""
-        reads['n'] += 1
+        running = [key for key in keys if clock.now < ends[key]]
         if progress:  # a task list: every job, ended ones included
+            reads['n'] += pages(len(keys), page_size)
             for key in keys:
                 if clock.now >= ends[key]:
                     seen.setdefault(key, clock.now)
             return dict((key, job_state(make_job, key, clock.now, ends[key], progress)) for key in keys)
-        return dict((key, True) for key in keys if clock.now < ends[key])
+        reads['n'] += pages(len(running), page_size)
+        return dict((key, dict(make_job(key, 'RUNNING', 'running'), started_at='1970-01-01T00:00:00Z')) for key in running)
+
+    def fetch_ended(jobs):
+        reads['n'] += pages(len(ends), page_size)
+        for key in jobs:
+            if clock.now >= ends[key]:
+                seen.setdefault(key, clock.now)
+        return dict((key, job_state(make_job, key, clock.now, ends[key], progress)) for key in jobs)
 
     def fetch(key):
         reads['n'] += 1
@@ -82,9 +97,16 @@ def follow_with_poller(_wait, make_job, ends, progress=False, estimate=None, max
             seen.setdefault(key, clock.now)
         return job, None
 
+    def detected(jobs, elapsed, final):
+        """What the wait knows: a job that left the running search has ended (its record is read later)."""
+        for key in ends:
+            if key not in seen and key in poller.left:
+                seen[key] = poller.left[key]
+
     poller = _wait.Poller(fetch, timeout=10 * 86400, clock=clock.monotonic, sleep=clock.sleep, rand=random.Random(1).uniform,
                           max_workers=1, estimate=estimate, wall=clock.monotonic, max_poll_interval=max_poll_interval,
-                          fetch_many=fetch_many if batched else None)
+                          fetch_many=fetch_many if batched else None, fetch_ended=fetch_ended if batched and not progress else None,
+                          progress=detected)
     poller.run(list(ends))
     return dict((key, seen[key] - ends[key]) for key in ends), reads['n']
 
