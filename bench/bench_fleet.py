@@ -86,8 +86,8 @@ def main():
     print('playbooks/safe_patch.yml: %d instances, forks %d, time scale %g' % (args.instances, args.forks, args.time_scale))
     print('%-24s %8s %10s %8s %14s  %s' % ('mode', 'wall', 'requests', 'reads', 'activity log', 'outcomes'))
     for name, row in results.items():
-        print('%-24s %7.1fs %10d %8d %14d  %s' % (name, row['wall_s'], row['requests'], row['reads'], row['activity_log_reads'],
-                                                 row['outcomes']))
+        print('%-24s %7.1fs %10d %8d %14d  %s' % (
+            name, row['wall_s'], row['requests'], row['reads'], row['activity_log_reads'], row['outcomes']))
     per, together = results['per-instance waits'], results['batch waits together']
     ratios = dict(requests=round(together['requests'] / float(per['requests']), 3), wall=round(together['wall_s'] / per['wall_s'], 3))
     print('together / per instance: requests %.3f, wall time %.3f' % (ratios['requests'], ratios['wall']))

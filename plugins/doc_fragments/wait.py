@@ -54,11 +54,11 @@ options:
         Otherwise it backs off to 30 seconds, reading after 2, 6 and 18 seconds, then every 27 to 30 seconds
         (jitter), and every 2 seconds once the job reports 80 % or more. A job that has run for more than 25 minutes
         is then read every fiftieth of the time it has run, never more than O(max_poll_interval) apart (for example
-        every 36 seconds at 30 minutes, every 60 seconds from 50 minutes on): a long job costs fewer reads than a
-        loop with a 30-second delay, and its end is seen a little later. Set O(max_poll_interval=30) to keep the
+        every 36 seconds at 30 minutes, every 60 seconds from 50 minutes on), so a long job costs fewer reads than
+        a loop with a 30-second delay, and its end is seen a little later. Set O(max_poll_interval=30) to keep the
         30-second cadence.
-      - With O(job_ids) and a read that answers for many jobs at once (the Oracle activity-log search of running
-        jobs), the jobs are read in rounds: after the first short reads, a round every 5 seconds per job still
+      - With C(job_ids) and a read that answers for many jobs at once (the Oracle activity-log search of running
+        jobs), the jobs are read in rounds. After the first short reads, a round comes every 5 seconds per job still
         running, at most every O(max_poll_interval), and sparser again the longer the last jobs run alone. With
         M(dbops.patching.activity_log_info), a job that leaves the search of running jobs is read, with every other
         such job, in one search once none of them runs any more.

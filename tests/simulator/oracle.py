@@ -564,7 +564,7 @@ class OracleCloud(object):
         # "By default the result is presented in descending order by startDate"; orderBy is
         # "field_name:sort_order" with asc or desc (List All Activity, MySQL Cloud Service REST API,
         # docs.oracle.com/cd/E60665_01/mysql-cloud/CSMCS/op-paas-api-v1.1-activitylog-identitydomainid-filter-get.html)
-        field, _, direction = (request.arg('orderBy') or 'startDate:desc').partition(':')
+        field, direction = ((request.arg('orderBy') or 'startDate:desc') + ':').split(':')[:2]
         records.sort(key=lambda r: (str(r.get(field.strip()) or ''), r.get('jobId') or 0),
                      reverse=direction.strip().lower() != 'asc')
         offset = int(request.arg('offset') or 0)
