@@ -276,9 +276,10 @@ class OracleClient(object):
         for page in range(MAX_PAGES):
             params = dict(query, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
             found = activity_records(self.http.get(self.activity_path('filter'), params=params).json())
-            records.extend(r for r in found if str(r.get('jobId')) not in ids)
+            new = [r for r in found if str(r.get('jobId')) not in ids]
+            records.extend(new)
             ids.update(str(r.get('jobId')) for r in found)
-            if len(found) < PAGE_SIZE:
+            if len(found) < PAGE_SIZE or not new:  # a short page, or one that repeats (a log that ignores offset)
                 break
         return [normalize_activity(r, self.warn) for r in records]
 

@@ -225,6 +225,13 @@ def test_a_search_over_pages_counts_each_job_once():
     session.assert_done()
 
 
+def test_a_search_stops_at_a_page_that_repeats_the_last():
+    page = [activity(n, 'RUNNING', '2026-11-24T10:00:00.000+0000') for n in range(150)]
+    client, session = oracle([Call('GET', ACTIVITY + '/filter', json_body=page) for dummy in range(2)])
+    assert len(client.activity_filter({})) == 150, 'a log that ignores limit and offset: two reads, not MAX_PAGES'
+    session.assert_done()
+
+
 def test_how_jobs_ended_is_one_search_since_the_earliest_start():
     since = {'fromStartDate': '2026-11-24T09:59:59.000+0000', 'orderBy': 'startDate:asc', 'limit': 100, 'offset': 0}
     client, session = oracle([Call('GET', ACTIVITY + '/filter', expect_params=since, json_body={'activityLogs': [
