@@ -133,7 +133,7 @@ class Poller(object):
             return float(self.interval)
         if retry_after is not None:
             return min(self.max_poll_interval, retry_after)
-        cap = min(self.max_interval, self.max_poll_interval)
+        cap = self.steady_interval()
         window = self.end_window(key, job)
         if window is not None:
             earliest, latest = window
@@ -145,7 +145,7 @@ class Poller(object):
                 return cap * self.rand(0.9, 1.0)  # no upper bound: the steady cadence
             # inside the end window: about WINDOW_READS reads across it, every 2 s when it is narrow
             return min(cap, max(NEAR_END_INTERVAL, (latest - earliest) / WINDOW_READS))
-        base = min(cap, INITIAL_INTERVAL * GROWTH ** max(0, polls - 1))  # see growing()
+        base = min(cap, self.short_start(polls))
         progress = job.get('progress') if job else None
         if progress is not None and progress >= NEAR_END_PROGRESS:
             base = min(base, NEAR_END_INTERVAL)
@@ -228,10 +228,15 @@ class Poller(object):
             self.left.update((key, after) for key in gone)
             gone = []
         alone = [key for key in ready if key not in carried and key not in self.left] + [key for key in gone if key not in ready]
-        answers = dict(zip(alone, executor.map(read, alone) if executor else [read(key) for key in alone]))
+        answers = self._read_each(alone, read, executor)
         self._count_misses([key for key in alone if key in seen and listed], answers)
         answers.update((key, (jobs[key] if job is True else job, None)) for key, job in carried.items())
         return answers
+
+    @staticmethod
+    def _read_each(keys, read, executor):
+        """{key: read(key)} of jobs read on their own, concurrently with an executor."""
+        return dict(zip(keys, executor.map(read, keys) if executor else [read(key) for key in keys]))
 
     def _count_misses(self, keys, answers):
         """A batch read that said these jobs had left the list while they still run (a log
@@ -254,8 +259,7 @@ class Poller(object):
                 self.fetch_ended = None
             found = {}
         answers = dict((key, (found[key], None)) for key in keys if found.get(key) is not None)
-        alone = [key for key in keys if key not in answers]
-        answers.update(zip(alone, executor.map(read, alone) if executor else [read(key) for key in alone]))
+        answers.update(self._read_each([key for key in keys if key not in answers], read, executor))
         self._count_misses(keys, answers)
         return answers
 
@@ -305,14 +309,19 @@ class Poller(object):
         if running != len(due):
             running, since = self.fleet_since = (len(due), after)
         cadence = min(self.max_poll_interval, max(NEAR_END_INTERVAL, FLEET_STEP * running, (after - since) / FLEET_WIDEN))
-        growing = self.growing(min(polls[key] for key in due))
+        growing = self.short_start(min(polls[key] for key in due)) < self.steady_interval()
         for key in due:
             if key in answers and answers[key][1] is None:
                 due[key] = min(due[key], after + cadence) if growing else min(deadline, after + cadence)
 
-    def growing(self, polls):
-        """Whether the schedule of a job polled that many times still starts short (2, 6, 18 s)."""
-        return INITIAL_INTERVAL * GROWTH ** max(0, polls - 1) < min(self.max_interval, self.max_poll_interval)
+    def steady_interval(self):
+        """The cadence a job's own schedule grows to without an estimate (before its age widens it)."""
+        return min(self.max_interval, self.max_poll_interval)
+
+    @staticmethod
+    def short_start(polls):
+        """The interval after a job's ``polls``-th read while its schedule starts short: 2, 6, 18 s..."""
+        return INITIAL_INTERVAL * GROWTH ** max(0, polls - 1)
 
     def _report(self, keys, jobs, elapsed, due):
         if self.progress is not None:

@@ -119,6 +119,12 @@ def RUNNING_SEARCH(records):  # pylint: disable=invalid-name
                 expect_params={'status': ['NEW', 'RUNNING'], 'orderBy': 'startDate:asc', 'limit': 100, 'offset': 0})
 
 
+def SINCE_SEARCH(records):  # pylint: disable=invalid-name
+    """The one search that tells how the jobs that left the running search ended: every record since their start."""
+    return Call('GET', FILTER, json_body={'activityLogs': records},
+                expect_params={'fromStartDate': '2026-11-24T09:59:59.000+0000', 'orderBy': 'startDate:asc', 'limit': 100, 'offset': 0})
+
+
 def test_wait_follows_many_jobs(runner):
     result = runner.success(activity_log_info.main, dict(CONNECTION, job_ids=['1', '2'], wait=True), [
         RUNNING_SEARCH([record(2, 'RUNNING')]),
@@ -131,8 +137,7 @@ def test_wait_follows_many_jobs(runner):
 
 def test_jobs_that_leave_the_running_search_are_read_together_once_none_runs(runner):
     ids = [str(5150000 + n) for n in range(20)]
-    since = Call('GET', FILTER, json_body={'activityLogs': [record(int(i), 'SUCCEED', end='2026-11-24T10:30:00.000+0000') for i in ids]},
-                 expect_params={'fromStartDate': '2026-11-24T09:59:59.000+0000', 'orderBy': 'startDate:asc', 'limit': 100, 'offset': 0})
+    since = SINCE_SEARCH([record(int(i), 'SUCCEED', end='2026-11-24T10:30:00.000+0000') for i in ids])
     calls = [RUNNING_SEARCH([record(int(i), 'RUNNING') for i in ids]), RUNNING_SEARCH([record(int(i), 'RUNNING') for i in ids[5:]]),
              RUNNING_SEARCH([]), since]
     result = runner.success(activity_log_info.main, dict(CONNECTION, job_ids=ids, wait=True, poll_interval=3), calls)
@@ -142,8 +147,7 @@ def test_jobs_that_leave_the_running_search_are_read_together_once_none_runs(run
 
 def test_a_job_the_running_search_lost_is_followed_again(runner):
     ids = ['1', '2']
-    since = Call('GET', FILTER, json_body={'activityLogs': [record(1, 'SUCCEED'), record(2, 'RUNNING')]},
-                 expect_params={'fromStartDate': '2026-11-24T09:59:59.000+0000', 'orderBy': 'startDate:asc', 'limit': 100, 'offset': 0})
+    since = SINCE_SEARCH([record(1, 'SUCCEED'), record(2, 'RUNNING')])
     calls = [RUNNING_SEARCH([record(1, 'RUNNING'), record(2, 'RUNNING')]), RUNNING_SEARCH([]), since,
              job_call('2', record(2, 'SUCCEED'))]
     result = runner.success(activity_log_info.main, dict(CONNECTION, job_ids=ids, wait=True, poll_interval=3), calls)
