@@ -214,10 +214,14 @@ class Response(object):
 
 
 class Auth(object):
-    """Authentication hook. ``headers()`` adds credentials to a request, ``basic()``
-    gives HTTP Basic credentials, ``refresh()`` logs in again after a 401. An auth
-    declares the secrets it knows (``secret_values()``) and the header and field names
-    that carry secrets in its cloud, so that redaction finds every one of them."""
+    """Authentication hook. ``sign(method, url, headers, body)`` adds the credentials to
+    one request just before it is sent, seeing its final URL (query included), its
+    headers and its body bytes: a cloud that signs each request (OCI's HTTP Signature)
+    overrides it. The default is the three small cases the other clouds need: the
+    headers of ``headers()`` (a token, a tenant) and HTTP Basic from ``basic()``.
+    ``refresh()`` logs in again after a 401. An auth declares the secrets it knows
+    (``secret_values()``) and the header and field names that carry secrets in its
+    cloud, so that redaction finds every one of them."""
 
     secret_fields = ()
     secret_headers = ()
@@ -236,10 +240,32 @@ class Auth(object):
         """A (user, password) tuple for HTTP Basic, or None."""
         return None
 
+    def sign(self, method, url, headers, body):
+        """Add credentials to ``headers`` (a mutable mapping) of the request ``method url``
+        whose body is ``body`` (bytes or None), as it goes on the wire."""
+        headers.update(self.headers())
+        credentials = self.basic()
+        if credentials is not None:
+            # UTF-8, where requests' own HTTPBasicAuth would encode latin-1 only
+            token = base64.b64encode(b':'.join(part.encode('utf-8') for part in credentials)).decode('ascii')
+            headers['Authorization'] = 'Basic ' + token
+
     def refresh(self, client, generation):
         """Renew the credentials after a 401 seen with ``generation``; True when a new
         attempt may succeed."""
         return False
+
+
+class _Signing(object):
+    """The auth hook as requests calls it: on the prepared request, after its URL and
+    body are final (requests runs it on every attempt, so each is signed afresh)."""
+
+    def __init__(self, auth):
+        self.auth = auth
+
+    def __call__(self, prepared):
+        self.auth.sign(prepared.method, prepared.url, prepared.headers, prepared.body)
+        return prepared
 
 
 class TokenLoginAuth(Auth):
@@ -459,12 +485,7 @@ class HttpClient(object):
 
     def _send(self, method, url, params, body, headers, authenticate, safe):
         request_headers = {}
-        auth = None
-        if authenticate:
-            request_headers.update(self.auth.headers())
-            auth = self.auth.basic()
-            if auth is not None:
-                auth = tuple(part.encode('utf-8') for part in auth)  # requests would encode latin-1 only
+        auth = _Signing(self.auth) if authenticate else None
         if body is not None:
             request_headers['Content-Type'] = 'application/json'
         request_headers.update(headers or {})

@@ -8,8 +8,10 @@ make (method, URL, query, headers, JSON body) and the answers it gets, in order.
 A FakeSession replaces requests.Session; a FakeClock replaces time.monotonic and
 time.sleep, so waiting tests never sleep."""
 
+import base64
 import json
 import socket
+from urllib.parse import urlencode
 
 import pytest
 
@@ -70,6 +72,30 @@ class FakeResponse(object):
         self.url = url
 
 
+class PreparedRequest(object):
+    """What requests hands an auth hook: the method, the final URL, the headers and the body."""
+
+    def __init__(self, method, url, headers, body):
+        self.method, self.url, self.headers, self.body = method, url, headers, body
+
+
+def sign_as_requests_would(auth, method, url, params, data, headers):
+    """The headers of a request after ``auth`` (a requests auth callable) saw it."""
+    if params:
+        url += ('&' if '?' in url else '?') + urlencode(params, doseq=True)
+    prepared = PreparedRequest(method, url, dict(headers or {}), data)
+    return auth(prepared).headers
+
+
+def basic_credentials(headers):
+    """(user, password) of a Basic Authorization header, or None."""
+    value = (headers or {}).get('Authorization') or ''
+    if not value.startswith('Basic '):
+        return None
+    user, dummy, password = base64.b64decode(value[len('Basic '):]).decode('utf-8').partition(':')
+    return user, password
+
+
 class FakeSession(object):
     """Replays the expected calls in order and fails on anything else."""
 
@@ -84,8 +110,9 @@ class FakeSession(object):
         pass
 
     def request(self, method, url, params=None, data=None, headers=None, auth=None, timeout=None, allow_redirects=None, verify=None):
-        if auth is not None:  # the client sends Basic credentials as UTF-8 bytes
-            auth = tuple(part.decode('utf-8') if isinstance(part, bytes) else part for part in auth)
+        if auth is not None:  # requests calls the auth hook on the prepared request
+            headers = sign_as_requests_would(auth, method, url, params, data, headers)
+            auth = basic_credentials(headers)
         if isinstance(data, bytes):
             data = data.decode('utf-8')
         self.seen.append(dict(method=method, url=url, params=params, data=data, headers=headers, auth=auth, timeout=timeout,

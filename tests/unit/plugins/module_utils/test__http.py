@@ -566,3 +566,22 @@ def test_a_secret_in_the_url_never_shows():
         http.get('https://bob:%s@api.example.com/x?token=%s' % (SECRET, SECRET))
     assert SECRET not in str(info.value) and SECRET not in (info.value.path or '')
     assert str(info.value).startswith('GET /x?token=')
+
+
+def test_an_auth_signs_the_request_as_it_goes_on_the_wire():
+    """The signing hook sees the final method, URL (query included) and body bytes of every attempt."""
+    class Signing(_http.Auth):
+        seen = []
+
+        def sign(self, method, url, headers, body):
+            self.seen.append((method, url, body))
+            headers['Authorization'] = 'Signature %d' % len(self.seen)
+
+    auth = Signing()
+    http, session, dummy = client([Call('PUT', BASE + '/x', status=503, expect_headers={'Authorization': 'Signature 1'}),
+                                   Call('GET', BASE + '/y', json_body={}, expect_headers={'Authorization': 'Signature 2'})],
+                                  auth=auth)
+    with pytest.raises(_http.WriteOutcomeUnknown):
+        http.put('/x', body={'a': 1})
+    http.get('/y', params={'q': 'a b'})
+    assert auth.seen == [('PUT', BASE + '/x', b'{"a": 1}'), ('GET', BASE + '/y?q=a+b', None)]

@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.dbops.patching.plugins.module_utils import _http, _otc, _wait
 from ansible_collections.dbops.patching.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.dbops.patching.tests.unit.utils.harness import Call, FakeSession
+from ansible_collections.dbops.patching.tests.unit.utils.harness import Call, FakeSession, sign_as_requests_would
 
 PASSWORD = 'otc-s3cr3t'
 TOKEN = 'MIIToken-abc'
@@ -252,9 +252,12 @@ class ExpiringSession(object):
     def mount(self, prefix, adapter):
         pass
 
-    def request(self, method, url, params=None, data=None, headers=None, **kwargs):
+    def request(self, method, url, params=None, data=None, headers=None, auth=None, **kwargs):
         class Answer(object):
             pass
+
+        if auth is not None:
+            headers = sign_as_requests_would(auth, method, url, params, data, headers)
 
         answer = Answer()
         if url.endswith('/auth/tokens'):
