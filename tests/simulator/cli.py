@@ -33,7 +33,7 @@ def write_atomically(path, text):
 def parser():
     parse = argparse.ArgumentParser(
         prog='dbops-patching-simulator',
-        description='Simulator of the Oracle PaaS, Open Telekom Cloud RDS and CenturyLink Cloud APIs that the dbops.patching '
+        description='Simulator of the Oracle PaaS, Open Telekom Cloud RDS, CenturyLink Cloud and OCI Base Database APIs that the dbops.patching '
                     'collection talks to: run your playbooks against it without a cloud account.')
     parse.add_argument('--host', default='127.0.0.1', help='address to bind (default 127.0.0.1; others need --allow-remote)')
     parse.add_argument('--port', type=int, default=0, help='port; 0 picks a free one (default)')

@@ -3,10 +3,13 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A small client of the simulator for its tests: each cloud's credentials and the
-admin API (uses requests)."""
+admin API (uses requests; OCI requests are signed with Oracle's test key, oci_signing.py)."""
+
+import json as _json
 
 import requests
 
+from . import oci_signing
 from .oracle import DOMAIN
 from .otc import PROJECT_ID as PROJECT
 ORACLE_HEADERS = {'X-ID-TENANT-NAME': DOMAIN, 'Accept': 'application/json'}
@@ -77,6 +80,22 @@ class Api(object):
             token = self._otc_token
         return self.session.get(self.url + '/v3/%s/jobs' % PROJECT, params={'id': job_id}, headers={'X-Auth-Token': token},
                                 timeout=TIMEOUT)
+
+    # -- OCI -------------------------------------------------------------------------
+
+    def oci(self, method, path, json=None, headers=None, sign=True, **sign_kwargs):
+        """A signed OCI request (``path`` under /20160918, query included); ``sign_kwargs`` go to
+        oci_signing.sign (key_id, private_key, date, names) so a test can sign wrongly on purpose."""
+        body = b'' if json is None else _json.dumps(json).encode('utf-8')
+        url = self.url + path
+        send = dict((k.lower(), v) for k, v in (headers or {}).items())
+        if sign:
+            send = oci_signing.sign(method, url, body, send, **sign_kwargs)
+        return self.session.request(method, url, data=body if json is not None else None, headers=send, timeout=TIMEOUT)
+
+    def seed_db_system(self, **seed):
+        """Seed an OCI DB system (oci.py seed_db_system); answers its ids."""
+        return self.admin('oci/db_systems', seed)
 
     # -- CTL -------------------------------------------------------------------------
 

@@ -10,6 +10,6 @@ Each cloud class is built with the shared State and declares ``name``, ``config`
 methods ``reset()``, ``dump()`` and ``handle(request)`` (a Reply, or None when the
 path is not the cloud's)."""
 
-from . import clc, oracle, otc
+from . import clc, oci, oracle, otc
 
-CLOUDS = (oracle.OracleCloud, otc.OtcCloud, clc.ClcCloud)
+CLOUDS = (oracle.OracleCloud, otc.OtcCloud, clc.ClcCloud, oci.OciCloud)

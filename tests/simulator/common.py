@@ -40,9 +40,10 @@ def html_error(status, title):
 class Request(object):
     """One HTTP request, already read: method, path, parsed query, headers and body text."""
 
-    def __init__(self, method, path, query, headers, body_text):
+    def __init__(self, method, path, query, headers, body_text, target=None):
         self.method = method
         self.path = path
+        self.target = path if target is None else target  # path?query exactly as sent (OCI signs it)
         self.query = query
         self.headers = headers
         self.body_text = body_text

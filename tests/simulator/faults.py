@@ -50,6 +50,8 @@ class Faults(object):
             raise ValueError('probability must be between 0 and 1')
         if rule.get('method'):
             rule['method'] = rule['method'].upper()
+        if rule.get('body') is not None and (rule['kind'] != 'status' or not isinstance(rule['body'], dict)):
+            raise ValueError('body (a JSON object answered in place of the generic error) goes with kind "status"')
         if rule['kind'] == 'slow':
             rule['delay'] = min(MAX_DELAY, max(0.0, float(rule.get('delay', 1.0))))
         with self.lock:
@@ -94,6 +96,9 @@ def answer_instead(rule, request=None):
         reply = echo_page(int(rule.get('status', 502)), request)
     elif rule['kind'] == 'html':
         reply = html_error(int(rule.get('status', 500)), 'Internal Server Error' if int(rule.get('status', 500)) == 500 else 'Error')
+    elif rule.get('body') is not None:
+        # the error document of the cloud the rule stands in for (e.g. OCI's {"code": "TooManyRequests", ...})
+        reply = Reply(int(rule.get('status', 503)), rule['body'])
     else:
         status = int(rule.get('status', 503))
         reply = Reply(status, {'error_code': 'SIM.%d' % status, 'error_msg': 'injected fault %d' % rule['id'],

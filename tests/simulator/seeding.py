@@ -3,12 +3,14 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Seeds from a file (``--seed``): either the sections of ``--fixtures`` (``oracle``, ``otc``,
-``otc_instances``, ``clc``, ``clc_groups``, ``activities``) in YAML or JSON, or an Ansible YAML
+``otc_instances``, ``clc``, ``clc_groups``, ``activities``, ``oci``, ``oci_keys``) in YAML or JSON, or an Ansible YAML
 inventory whose hosts become the simulated instances the safe_patch role would patch:
 
 - ``safe_patch_cloud: oracle`` (the default): an Oracle PaaS instance named
   ``safe_patch_service_name`` of ``safe_patch_service_type``, with ``safe_patch_patch_id`` available;
 - ``safe_patch_cloud: otc``: an RDS instance named ``safe_patch_service_name``;
+- ``safe_patch_cloud: oci``: an OCI DB system (``safe_patch_db_system_id``) with one DB home
+  (``safe_patch_db_home_id``) and the patch ``safe_patch_patch_id`` (oci.py ``inventory_seed``);
 - a host with ``dbops_server_id`` (as the ``dbops.patching.instances`` inventory plugin sets for
   CenturyLink Cloud): a CTL server of that id (``dbops_os``, ``dbops_group_id``).
 
@@ -18,7 +20,9 @@ Optional host variables shape the simulated instance: ``simulator_current_versio
 
 import json
 
-FIXTURE_SECTIONS = ('oracle', 'activities', 'otc', 'otc_instances', 'clc', 'clc_groups')
+from . import oci
+
+FIXTURE_SECTIONS = ('oracle', 'activities', 'otc', 'otc_instances', 'clc', 'clc_groups', 'oci', 'oci_keys')
 
 
 def load(path):
@@ -80,8 +84,10 @@ def host_seed(name, host_vars):
         if 'simulator_patch_seconds' in host_vars:
             seed['upgrade_seconds'] = float(host_vars['simulator_patch_seconds'])
         return 'otc_instances', seed
+    if cloud == 'oci':
+        return 'oci', oci.inventory_seed(name, host_vars)
     if cloud != 'oracle':
-        raise ValueError('host %s: safe_patch_cloud is oracle or otc, got %r' % (name, cloud))
+        raise ValueError('host %s: safe_patch_cloud is oracle, otc or oci, got %r' % (name, cloud))
     seed = dict(service_type=host_vars.get('safe_patch_service_type', 'dbaas'), name=service_name,
                 current_version=str(host_vars.get('simulator_current_version', '19.20.0.0')), available=[], applied=[])
     patch_id = host_vars.get('safe_patch_patch_id')

@@ -199,7 +199,8 @@ class Handler(BaseHTTPRequestHandler):
         if length < 0 or length > MAX_BODY:
             raise ValueError('Content-Length out of range')
         body_text = self.rfile.read(length).decode('utf-8') if length else ''
-        return Request(self.command, split.path, parse_qs(split.query, keep_blank_values=True), self.headers, body_text), split.query
+        return Request(self.command, split.path, parse_qs(split.query, keep_blank_values=True), self.headers, body_text,
+                       target=self.path), split.query
 
     def _dispatch(self):
         state = self.server.state
