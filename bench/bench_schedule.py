@@ -72,40 +72,47 @@ def follow_with_poller(_wait, make_job, ends, progress=False, estimate=None, max
     reads = {'n': 0}
     seen = {}
 
-    def fetch_many(keys):
-        running = [key for key in keys if clock.now < ends[key]]
-        if progress:  # a task list: every job, ended ones included
-            reads['n'] += pages(len(keys), page_size)
-            for key in keys:
+    class Cloud(_wait.JobSource):
+        reads_running = batched
+        reads_ended = batched and not progress
+
+        def read(self, key, deadline=None):
+            reads['n'] += 1
+            job = job_state(make_job, key, clock.now, ends[key], progress)
+            if job['terminal']:
+                seen.setdefault(key, clock.now)
+            return job, None
+
+        def read_running(self, keys, deadline=None):
+            running = [key for key in keys if clock.now < ends[key]]
+            if progress:  # a task list: every job, ended ones included
+                reads['n'] += pages(len(keys), page_size)
+                for key in keys:
+                    if clock.now >= ends[key]:
+                        seen.setdefault(key, clock.now)
+                return _wait.RunningJobs(dict((key, job_state(make_job, key, clock.now, ends[key], progress)) for key in keys))
+            reads['n'] += pages(len(running), page_size)
+            return _wait.RunningJobs(dict((key, dict(make_job(key, 'RUNNING', 'running'), started_at='1970-01-01T00:00:00Z'))
+                                          for key in running))
+
+        def read_ended(self, last_jobs, deadline=None):
+            reads['n'] += pages(len(ends), page_size)
+            for key in last_jobs:
                 if clock.now >= ends[key]:
                     seen.setdefault(key, clock.now)
-            return dict((key, job_state(make_job, key, clock.now, ends[key], progress)) for key in keys)
-        reads['n'] += pages(len(running), page_size)
-        return dict((key, dict(make_job(key, 'RUNNING', 'running'), started_at='1970-01-01T00:00:00Z')) for key in running)
+            return dict((key, job_state(make_job, key, clock.now, ends[key], progress)) for key in last_jobs)
 
-    def fetch_ended(jobs):
-        reads['n'] += pages(len(ends), page_size)
-        for key in jobs:
-            if clock.now >= ends[key]:
-                seen.setdefault(key, clock.now)
-        return dict((key, job_state(make_job, key, clock.now, ends[key], progress)) for key in jobs)
-
-    def fetch(key):
-        reads['n'] += 1
-        job = job_state(make_job, key, clock.now, ends[key], progress)
-        if job['terminal']:
-            seen.setdefault(key, clock.now)
-        return job, None
+        def estimate(self, key, job, deadline=None):
+            return estimate(key, job) if estimate else None
 
     def detected(jobs, elapsed, final):
         """What the wait knows: a job that left the running search has ended (its record is read later)."""
         for key in ends:
-            if key not in seen and key in poller.left:
-                seen[key] = poller.left[key]
+            if key not in seen and key in poller.state.left:
+                seen[key] = poller.state.left[key]
 
-    poller = _wait.Poller(fetch, timeout=10 * 86400, clock=clock.monotonic, sleep=clock.sleep, rand=random.Random(1).uniform,
-                          max_workers=1, estimate=estimate, wall=clock.monotonic, max_poll_interval=max_poll_interval,
-                          fetch_many=fetch_many if batched else None, fetch_ended=fetch_ended if batched and not progress else None,
+    poller = _wait.Poller(Cloud(), timeout=10 * 86400, options=_wait.WaitOptions(max_workers=1, max_poll_interval=max_poll_interval),
+                          clock=_wait.WaitClock(clock.monotonic, clock.sleep, wall=clock.monotonic, rand=random.Random(1).uniform),
                           progress=detected)
     poller.run(list(ends))
     return dict((key, seen[key] - ends[key]) for key in ends), reads['n']

@@ -100,12 +100,12 @@ def simulated_time(time_scale, reset_wall):
 
     def wall():
         return reset_wall + (time.time() - reset_wall) * time_scale
-    return dict(clock=clock, sleep=sleep, wall=wall)
+    return dict(monotonic=clock, sleep=sleep, wall=wall)
 
 
 def follow(ids, base, mode, timing):
     from ansible_collections.dbops.patching.plugins.module_utils._otc import OtcClient
-    from ansible_collections.dbops.patching.plugins.module_utils._wait import Poller
+    from ansible_collections.dbops.patching.plugins.module_utils._wait import FunctionSource, Poller, WaitClock
 
     params = dict(auth_url=base + '/v3', rds_url=base, project_id=PROJECT_ID, username='otcuser', password='otcpassword',
                   domain_name='OTC-EU-DE-00000000001000000001', validate_certs=True, request_timeout=30)
@@ -116,7 +116,7 @@ def follow(ids, base, mode, timing):
     ends = {}
     if mode == 'together':
         client = OtcClient(dict(params))
-        poller = Poller(client.rds_job, timeout=36000, rand=midpoint, **timing)
+        poller = Poller(FunctionSource(client.rds_job), timeout=36000, clock=WaitClock(rand=midpoint, **timing))
         result = poller.run(ids)
         ends = dict((job_id, time.monotonic()) for job_id in ids)
         return result, ends
@@ -125,7 +125,7 @@ def follow(ids, base, mode, timing):
 
     def one(job_id):
         client = OtcClient(dict(params))
-        single = Poller(client.rds_job, timeout=36000, rand=midpoint, **timing).run([job_id])
+        single = Poller(FunctionSource(client.rds_job), timeout=36000, clock=WaitClock(rand=midpoint, **timing)).run([job_id])
         with lock:
             results[job_id] = single
             ends[job_id] = time.monotonic()

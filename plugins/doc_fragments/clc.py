@@ -53,3 +53,46 @@ attributes:
     membership:
       - dbops.patching.clc
 '''
+
+    # The inventory plugin's options for this cloud (dbops.patching.instances): each connection option
+    # as <cloud>_<option> with the modules' environment variable, and the cloud's own listing options.
+    INVENTORY = r'''
+options:
+  clc_api_url:
+    description: Base URL of the CenturyLink Cloud v2 API.
+    type: str
+    default: https://api.ctl.io
+    env:
+      - name: CLC_V2_API_URL
+  clc_patching_url:
+    description: Base URL of the CenturyLink Cloud Patching-as-a-Service API (not used for listing).
+    type: str
+    default: https://patching.useast.appfog.ctl.io
+    env:
+      - name: CLC_PATCHING_URL
+  clc_username:
+    description: CenturyLink Cloud user name.
+    type: str
+    env:
+      - name: CLC_V2_API_USERNAME
+  clc_password:
+    description: Password of O(clc_username).
+    type: str
+    env:
+      - name: CLC_V2_API_PASSWD
+  clc_token:
+    description: A bearer token to use instead of a login.
+    type: str
+    env:
+      - name: CLC_V2_API_TOKEN
+  clc_account_alias:
+    description: Account alias; by default the one the login returns.
+    type: str
+    env:
+      - name: CLC_ACCT_ALIAS
+  clc_groups:
+    description: Ids of the CenturyLink Cloud groups whose servers (sub-groups included) become hosts.
+    type: list
+    elements: str
+    default: []
+'''

@@ -61,3 +61,39 @@ options:
     type: str
     required: true
 '''
+
+    # The inventory plugin's options for this cloud (dbops.patching.instances): each connection option
+    # as <cloud>_<option> with the modules' environment variable, and the cloud's own listing options.
+    INVENTORY = r'''
+options:
+  oracle_api_url:
+    description: Base URL of the Oracle PaaS REST API, as the modules' O(dbops.patching.patch_info#module:api_url).
+    type: str
+    env:
+      - name: ORACLE_PAAS_API_URL
+  oracle_identity_domain:
+    description: Identity domain (or IDCS service id) of the Oracle Cloud account.
+    type: str
+    env:
+      - name: ORACLE_PAAS_IDENTITY_DOMAIN
+  oracle_username:
+    description: Oracle Cloud user name.
+    type: str
+    env:
+      - name: ORACLE_PAAS_USERNAME
+  oracle_password:
+    description: Password of O(oracle_username).
+    type: str
+    env:
+      - name: ORACLE_PAAS_PASSWORD
+  oracle_service_types:
+    description: The service types to list.
+    type: list
+    elements: str
+    choices:
+      - dbaas
+      - MySQLCS
+    default:
+      - dbaas
+      - MySQLCS
+'''

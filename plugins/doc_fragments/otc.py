@@ -95,3 +95,59 @@ attributes:
     membership:
       - dbops.patching.otc
 '''
+
+    # The inventory plugin's options for this cloud (dbops.patching.instances): each connection option
+    # as <cloud>_<option> with the modules' environment variable, and the cloud's own listing options.
+    INVENTORY = r'''
+options:
+  otc_cloud:
+    description: Name of an entry in C(clouds.yaml) with the OTC settings, as the modules' O(dbops.patching.rds_upgrade#module:cloud).
+    type: str
+    env:
+      - name: OS_CLOUD
+  otc_auth_url:
+    description: IAM endpoint; by default the one of O(otc_region).
+    type: str
+    env:
+      - name: OS_AUTH_URL
+  otc_region:
+    description: OTC region (default V(eu-de) unless C(clouds.yaml) says otherwise).
+    type: str
+    env:
+      - name: OS_REGION_NAME
+  otc_project_id:
+    description: Project id.
+    type: str
+    env:
+      - name: OS_PROJECT_ID
+  otc_project_name:
+    description: Project name (for example V(eu-de)).
+    type: str
+    env:
+      - name: OS_PROJECT_NAME
+  otc_domain_name:
+    description: Domain (tenant) name of the IAM user.
+    type: str
+    env:
+      - name: OS_USER_DOMAIN_NAME
+  otc_username:
+    description: IAM user name.
+    type: str
+    env:
+      - name: OS_USERNAME
+  otc_password:
+    description: Password of O(otc_username).
+    type: str
+    env:
+      - name: OS_PASSWORD
+  otc_auth_token:
+    description: An IAM token to use instead of a login.
+    type: str
+    env:
+      - name: OS_AUTH_TOKEN
+  otc_rds_url:
+    description: RDS endpoint; by default the one of the region.
+    type: str
+    env:
+      - name: OTC_RDS_URL
+'''

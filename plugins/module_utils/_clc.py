@@ -27,6 +27,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._errors import (
     NotFoundError,
     WriteOutcomeUnknown,
 )
+from ansible_collections.dbops.patching.plugins.module_utils._providers import Inventory, Provider
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import (
     TERMINAL_STATES,
     as_list,
@@ -38,7 +39,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._jobs import (
     status_table,
     text_or_none,
 )
-from ansible_collections.dbops.patching.plugins.module_utils._wait import Poller, WaitTimeout, describe_jobs, wait_for
+from ansible_collections.dbops.patching.plugins.module_utils._wait import FunctionSource, Poller, WaitTimeout, describe_jobs, wait_for
 from ansible_collections.dbops.patching.plugins.module_utils._workflow import DONE, FOLLOW, SEND, WriteAction, watch
 
 PACKAGES = {
@@ -254,19 +255,19 @@ class ClcClient(object):
                                  server_id, group_id, alias)
                 for server_id, group_id in links]
 
-    def queue_status(self, queue_id):
-        response = self.http.get('/v2/operations/%s/status/%s' % (self.alias, _http.segment('queue_id', queue_id)))
+    def queue_status(self, queue_id, deadline=None):
+        response = self.http.get('/v2/operations/%s/status/%s' % (self.alias, _http.segment('queue_id', queue_id)), deadline=deadline)
         return normalize_queue(response.json(), queue_id, self.warn), response.retry_after()
 
     def _server_path(self, server_id, *parts):
         path = '%s/rest/servers/%s/server/%s/patch' % (self.patching_url, self.alias, _http.segment('server_id', server_id))
         return '/'.join([path] + list(parts))
 
-    def executions(self, server_id):
+    def executions(self, server_id, deadline=None):
         """Every execution of a server, normalized, in the order the API lists them.
         A 404 means the server does not exist."""
         try:
-            body = self.http.get(self._server_path(server_id)).json()
+            body = self.http.get(self._server_path(server_id), deadline=deadline).json()
         except NotFoundError as exc:
             raise ModuleFailure('Server %s does not exist: %s' % (server_id, exc))
         self.known_servers.add(server_id)
@@ -274,14 +275,14 @@ class ClcClient(object):
             body = body.get('executions') or body.get('items') or ([body] if body.get('execution_id') else [])
         return [normalize_execution(item, self.warn) for item in as_list(body) if isinstance(item, dict)]
 
-    def execution(self, server_id, execution_id):
+    def execution(self, server_id, execution_id, deadline=None):
         """(normalized execution with patches, retry_after); NotFoundError when the
         server has no such execution (ModuleFailure when there is no such server)."""
         try:
-            response = self.http.get(self._server_path(server_id, _http.segment('execution_id', execution_id)))
+            response = self.http.get(self._server_path(server_id, _http.segment('execution_id', execution_id)), deadline=deadline)
         except NotFoundError:
             if server_id not in self.known_servers:
-                self.executions(server_id)  # fails clearly when the server itself is unknown
+                self.executions(server_id, deadline)  # fails clearly when the server itself is unknown
             raise
         body = response.json()
         if not body:
@@ -385,12 +386,14 @@ class ServerPatching(WriteAction):
 
     def recover(self):
         """Watch the executions of the servers just sent until each shows a new one or
-        the queue window passes; True when every one of them started."""
+        the queue window passes; the servers followed when every one of them started."""
         watch(self._look_for_new_executions, self.run.params['queue_window'], RECOVERY_POLL)
-        if self.to_start and any(e['started'] for e in self.entries.values()):
+        return self.followed() if not self.to_start else None
+
+    def resending(self):
+        if any(e['started'] for e in self.entries.values()):
             self.run.warn('%s show no new execution %ss after a lost executePackage answer; sending it again for them.'
                           % (', '.join(self.to_start), self.run.params['queue_window']))
-        return self.followed() if not self.to_start else None
 
     def _look_for_new_executions(self):
         """One look at the servers still to start: those with a new execution are started. True when none is left."""
@@ -408,24 +411,24 @@ class ServerPatching(WriteAction):
         return [sid for sid in self.server_ids if (self.entries[sid]['execution_id'] or self.entries[sid]['queue_id'])
                 and not self.entries[sid].get('skipped')]
 
-    def read_queue(self, sid):
+    def read_queue(self, sid, deadline=None):
         entry = self.entries[sid]
-        entry['job'], retry_after = self.client.queue_status(entry['queue_id'])
+        entry['job'], retry_after = self.client.queue_status(entry['queue_id'], deadline)
         return entry['job'], retry_after
 
-    def read(self, sid):
+    def read(self, sid, deadline=None):
         """Poll one server: its queue item until the execution shows, then the execution."""
         entry = self.entries[sid]
         if entry['execution_id'] is None:
-            job, retry_after = self.read_queue(sid)
+            job, retry_after = self.read_queue(sid, deadline)
             if job['state'] in ('pending', 'unknown'):
                 return job, retry_after
-            execution = newest_execution(self.client.executions(sid), exclude=[e['id'] for e in self.before.get(sid, [])])
+            execution = newest_execution(self.client.executions(sid, deadline), exclude=[e['id'] for e in self.before.get(sid, [])])
             if execution is None:
                 # a queue item that succeeded before its execution shows is not done for us yet
                 return (dict(job, terminal=False) if job['state'] == 'succeeded' else job), retry_after
             entry['execution_id'] = execution['id']
-        job, retry_after = self.client.execution(sid, entry['execution_id'])
+        job, retry_after = self.client.execution(sid, entry['execution_id'], deadline)
         entry['job'] = job
         return job, retry_after
 
@@ -441,19 +444,46 @@ class ServerPatching(WriteAction):
         queued = [sid for sid in self.server_ids if self.entries[sid]['queue_id'] and self.entries[sid]['execution_id'] is None]
         if queued:
             try:
-                Poller(self.read_queue, timeout=0).run(queued)
+                Poller(FunctionSource(self.read_queue), timeout=None).run(queued)
             except ApiError as exc:
                 self.run.warn('Could not read the queue items: %s' % exc)
 
     def _wait(self, followed):
         try:
-            wait_for(self.run.poller(self.read, 'server', bound=[self.client.http]), followed, resume=RESUME)
+            wait_for(self.run.poller(FunctionSource(self.read), 'server'), followed, resume=RESUME)
         except WaitTimeout as exc:
             queued = ['%s (queue item %s)' % (sid, e['queue_id']) for sid, e in self.entries.items()
                       if e['queue_id'] and e['execution_id'] is None]
             raise ModuleFailure(' '.join([str(exc) + (' Not running yet: %s.' % ', '.join(queued) if queued else '')]
-                                         + self.problems), elapsed=round(exc.elapsed, 1))
+                                         + self.problems), elapsed=round(exc.elapsed, 1), timed_out=True)
         failed = dict((sid, self.entries[sid]['job']) for sid in followed
                       if self.entries[sid]['job'] and self.entries[sid]['job']['state'] in ('failed', 'canceled'))
         if failed:
             self.problems.insert(0, 'Patching ended failed on %s.' % describe_jobs(failed))
+
+
+# -- the provider ---------------------------------------------------------------------------
+
+def inventory_hosts(params, options, warn):
+    """(name, variables) of every server of the groups and their sub-groups."""
+    hosts = []
+    for server in ClcClient(params, warn=warn).group_servers(options['groups']):
+        variables = dict(dbops_cloud='clc', dbops_server_id=server['id'], dbops_account_alias=server['account_alias'],
+                         dbops_os=server['os'], dbops_group_id=server['group_id'], dbops_status=server['status'])
+        if server['address']:
+            variables['ansible_host'] = server['address']
+        hosts.append((server['id'], variables))
+    return hosts
+
+
+PROVIDER = Provider(
+    name='clc', title='CenturyLink Cloud Patching-as-a-Service',
+    argument_spec=clc_argument_spec,
+    modules=('server_patch', 'server_patch_info', 'clc_auth'),
+    waiting=('server_patch', 'server_patch_info'),
+    writing=('server_patch',),
+    credential_type='clc.yml',
+    inventory=Inventory(inventory_hosts, configured_by=('groups',),
+                        options=dict(groups=dict(type='list', elements='str', default=[]))),
+    safe_patch=None,
+    simulator='tests/simulator/clc.py', guide='docs/docsite/rst/guide_ctl.rst')

@@ -55,7 +55,7 @@ except ImportError as exc:  # pragma: no cover - exercised by the sanity import 
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
-USER_AGENT = 'dbops.patching/0.1.0'
+USER_AGENT = 'dbops.patching/1.1.0'  # the version of galaxy.yml (tests/unit/test_providers.py holds them equal)
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS'))
 RETRY_AFTER_MIN = 1.0
 RETRY_AFTER_MAX = 60.0
@@ -331,10 +331,7 @@ class _ConnectTimeout(RequestTimeoutError):
 
 
 class HttpClient(object):
-    """A JSON-over-HTTP client on one keep-alive session.
-
-    ``deadline`` (a ``clock()`` value, or None) bounds every retry pause and request
-    timeout: a wait sets it so that nothing runs past wait_timeout."""
+    """A JSON-over-HTTP client on one keep-alive session."""
 
     def __init__(self, base_url, auth=None, timeout=30, validate_certs=True, ca_path=None,
                  max_retries=5, backoff_base=0.5, backoff_cap=30.0,
@@ -348,7 +345,6 @@ class HttpClient(object):
         self.sleep = sleep or time.sleep
         self.rand = rand or random.uniform
         self.clock = clock or time.monotonic
-        self.deadline = None
         if ca_path and not os.path.exists(ca_path):
             raise ConfigurationError('ca_path %s: no such file or directory.' % ca_path)
         if session is None:
@@ -409,7 +405,7 @@ class HttpClient(object):
         return self.request('POST', path, body=body, **kwargs)
 
     def request(self, method, path, params=None, body=None, headers=None, expected_json=True, authenticate=True,
-                safe=None):
+                safe=None, deadline=None):
         """Send one request and return a Response for any 2xx.
 
         ``safe`` requests (reads, and logins that start nothing) are retried on
@@ -417,7 +413,10 @@ class HttpClient(object):
         request is sent once (again only when the connection was never made, or after
         a 401 and a new login): every other failure raises WriteOutcomeUnknown.
         Otherwise raises AuthError (401/403), NotFoundError (404), ConflictError (409),
-        HttpStatusError, TransportError/RequestTimeoutError/TlsError, BadResponseError."""
+        HttpStatusError, TransportError/RequestTimeoutError/TlsError, BadResponseError.
+
+        ``deadline`` (a ``clock()`` value, or None) bounds every retry pause and request
+        timeout: a wait passes its own, so that no read runs past wait_timeout."""
         method = method.upper()
         safe = method in IDEMPOTENT_METHODS if safe is None else safe
         url = self.url_for(path)
@@ -430,7 +429,7 @@ class HttpClient(object):
             attempt += 1
             generation = self.auth.generation
             try:
-                response = self._send(method, url, params, body, headers, authenticate, safe)
+                response = self._send(method, url, params, body, headers, authenticate, safe, deadline)
                 failure = self._check(method, shown, response, expected_json, safe, attempt)
             except ApiError as exc:
                 exc.method, exc.path, exc.attempts = method, shown, attempt
@@ -442,7 +441,7 @@ class HttpClient(object):
                 refreshed = True  # the token expired: one new login, then one retry
                 attempt -= 1
                 continue
-            if not self._retryable(failure, safe) or not self._pause(attempt, failure.retry_after):
+            if not self._retryable(failure, safe) or not self._pause(attempt, failure.retry_after, deadline):
                 raise self._final(failure)
 
     def _retryable(self, failure, safe):
@@ -478,19 +477,19 @@ class HttpClient(object):
         with self._auth_lock:
             return self.auth.refresh(self, generation)
 
-    def _request_timeout(self):
-        if self.deadline is None:
+    def _request_timeout(self, deadline):
+        if deadline is None:
             return self.timeout
-        return min(self.timeout, max(LAST_LOOK_TIMEOUT, self.deadline - self.clock()))
+        return min(self.timeout, max(LAST_LOOK_TIMEOUT, deadline - self.clock()))
 
-    def _send(self, method, url, params, body, headers, authenticate, safe):
+    def _send(self, method, url, params, body, headers, authenticate, safe, deadline):
         request_headers = {}
         auth = _Signing(self.auth) if authenticate else None
         if body is not None:
             request_headers['Content-Type'] = 'application/json'
         request_headers.update(headers or {})
         data = json.dumps(body).encode('utf-8') if body is not None else None
-        timeout = self._request_timeout()
+        timeout = self._request_timeout(deadline)
         try:
             raw = self.session.request(method, url, params=params, data=data, headers=request_headers,
                                        auth=auth, timeout=timeout, allow_redirects=False, verify=self.verify)
@@ -520,14 +519,14 @@ class HttpClient(object):
     def _reason(self, exc):
         return self.redact(str(exc))[:ERROR_BODY_EXCERPT]
 
-    def _pause(self, attempt, retry_after):
+    def _pause(self, attempt, retry_after, deadline):
         """Sleep before another attempt; False when the retry bound or the deadline
         leaves no room for one."""
         if attempt > self.max_retries:
             return False
         delay = retry_after if retry_after is not None else full_jitter(attempt - 1, self.backoff_base, self.backoff_cap, self.rand)
-        if self.deadline is not None:
-            room = self.deadline - self.clock()
+        if deadline is not None:
+            room = deadline - self.clock()
             if room <= 0:
                 return False
             delay = min(delay, room)

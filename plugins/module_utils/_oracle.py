@@ -22,6 +22,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._errors import (
     ModuleFailure,
     NotFoundError,
 )
+from ansible_collections.dbops.patching.plugins.module_utils._providers import Inventory, Provider, SafePatch
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import (
     as_list,
     canonical_status,
@@ -32,6 +33,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._jobs import (
     status_table,
     text_or_none,
 )
+from ansible_collections.dbops.patching.plugins.module_utils._wait import JobSource, RunningJobs
 from ansible_collections.dbops.patching.plugins.module_utils._workflow import (
     DONE,
     FOLLOW,
@@ -256,9 +258,9 @@ class OracleClient(object):
     def activity_path(self, *parts):
         return '/'.join(['/paas/api/v1.1/activitylog/%s' % self.domain] + list(parts))
 
-    def activity_job(self, job_id):
+    def activity_job(self, job_id, deadline=None):
         """(normalized job, retry_after); NotFoundError when the log has no such job."""
-        response = self.http.get(self.activity_path('job', _http.segment('job_id', job_id)))
+        response = self.http.get(self.activity_path('job', _http.segment('job_id', job_id)), deadline=deadline)
         raw = response.json()
         if not isinstance(raw, dict) or not raw:
             raise NotFoundError('The activity log has no job %s (it answered %r).' % (job_id, raw))
@@ -266,7 +268,7 @@ class OracleClient(object):
             raise BadResponseError('The activity log answered job %s for job %s.' % (raw.get('jobId'), job_id))
         return normalize_activity(raw, self.warn), response.retry_after()
 
-    def activity_filter(self, query):
+    def activity_filter(self, query, deadline=None):
         """Every activity-log record a search finds, page after page (the log answers
         ``limit`` records from ``offset``), normalized, each job once (in the log's own
         order, newest first, a record that starts while the pages are read shifts the
@@ -275,7 +277,7 @@ class OracleClient(object):
         records, ids = [], set()
         for page in range(MAX_PAGES):
             params = dict(query, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
-            found = activity_records(self.http.get(self.activity_path('filter'), params=params).json())
+            found = activity_records(self.http.get(self.activity_path('filter'), params=params, deadline=deadline).json())
             new = [r for r in found if str(r.get('jobId')) not in ids]
             records.extend(new)
             ids.update(str(r.get('jobId')) for r in found)
@@ -283,16 +285,16 @@ class OracleClient(object):
                 break
         return [normalize_activity(r, self.warn) for r in records]
 
-    def running_activities(self, service_name=None, service_type=None):
+    def running_activities(self, service_name=None, service_type=None, deadline=None):
         """{job id: normalized activity} of every operation that has not ended, in one search
         (every PSM job shows in the activity log under its own id)."""
         query = dict(status=['NEW', 'RUNNING'], orderBy=OLDEST_FIRST)
         if service_name:
             query.update(serviceName=service_name, serviceType=service_type)
-        return dict((job['id'], job) for job in self.activity_filter(query) if not job['terminal'])
+        return dict((job['id'], job) for job in self.activity_filter(query, deadline) if not job['terminal'])
 
-    def activities_since(self, jobs):
-        """For the poller's ``fetch_ended``: {job id: normalized activity} of the jobs of
+    def activities_since(self, jobs, deadline=None):
+        """For a wait's ``read_ended``: {job id: normalized activity} of the jobs of
         ``jobs`` ({id: last job seen}), in one search of every record that started since the
         earliest of them (a second earlier: the log's dates have whole seconds); {} when a
         start is unknown (the poller then reads each job on its own)."""
@@ -300,7 +302,29 @@ class OracleClient(object):
         if not starts or None in starts:
             return {}
         since = time.strftime('%Y-%m-%dT%H:%M:%S.000+0000', time.gmtime(math.floor(min(starts)) - 1))
-        return dict((job['id'], job) for job in self.activity_filter({'fromStartDate': since, 'orderBy': OLDEST_FIRST}) if job['id'] in jobs)
+        return dict((job['id'], job) for job in self.activity_filter({'fromStartDate': since, 'orderBy': OLDEST_FIRST}, deadline)
+                    if job['id'] in jobs)
+
+
+class ActivityLogJobs(JobSource):
+    """The activity-log jobs of an identity domain, as a wait reads them: each on its own, the
+    running ones in one search (whole records), and how those that left it ended in one search
+    of every record since the earliest of their starts."""
+
+    reads_running = True
+    reads_ended = True
+
+    def __init__(self, client):
+        self.client = client
+
+    def read(self, key, deadline=None):
+        return self.client.activity_job(key, deadline=deadline)
+
+    def read_running(self, keys, deadline=None):
+        return RunningJobs(self.client.running_activities(deadline=deadline))
+
+    def read_ended(self, last_jobs, deadline=None):
+        return self.client.activities_since(last_jobs, deadline=deadline)
 
 
 class OracleInstance(object):
@@ -319,8 +343,8 @@ class OracleInstance(object):
     def path(self, *parts):
         return '/'.join([self.base] + list(parts))
 
-    def _list(self, *parts):
-        body = self.http.get(self.path(*parts)).json()
+    def _list(self, *parts, deadline=None):
+        body = self.http.get(self.path(*parts), deadline=deadline).json()
         self._exists = True
         if isinstance(body, dict):
             for key in ('patches', 'items', 'availablePatches', 'appliedPatches', 'prechecks'):
@@ -339,15 +363,15 @@ class OracleInstance(object):
     def prechecks(self):
         return self._list('patches', 'checks')
 
-    def _job(self, kind, job_id, normalize):
+    def _job(self, kind, job_id, normalize, deadline=None):
         """(normalized job, retry_after) of a patch/rollback or precheck job. A 404 is
         'no such job' only when the instance itself exists."""
         try:
-            response = self.http.get(self.path('patches', kind, 'job', _http.segment('job_id', job_id)))
+            response = self.http.get(self.path('patches', kind, 'job', _http.segment('job_id', job_id)), deadline=deadline)
         except NotFoundError:
             if not self._exists:
                 try:
-                    self._list('patches', 'applied')
+                    self._list('patches', 'applied', deadline=deadline)
                 except NotFoundError as exc:
                     raise ModuleFailure('Service instance %s (%s) does not exist: %s' % (self.name, self.service_type, exc))
             raise
@@ -357,11 +381,11 @@ class OracleInstance(object):
             raise NotFoundError('%s %s: the answer holds no job %s.' % (self.name, kind, job_id))
         return job, response.retry_after()
 
-    def patch_job(self, job_id):
-        return self._job('applied', job_id, normalize_patch_job)
+    def patch_job(self, job_id, deadline=None):
+        return self._job('applied', job_id, normalize_patch_job, deadline)
 
-    def precheck_job(self, job_id):
-        return self._job('checks', job_id, normalize_precheck_job)
+    def precheck_job(self, job_id, deadline=None):
+        return self._job('checks', job_id, normalize_precheck_job, deadline)
 
     def _write(self, body, *parts):
         """PUT once; (job id or None, retry_after). See _workflow for what a lost answer means."""
@@ -381,31 +405,44 @@ class OracleInstance(object):
         body = dict((k, v) for k, v in (('additionalNote', note), ('switchOver', switch_over)) if v is not None)
         return self._write(body, 'patches', _http.segment('rollback_id', rollback_id), 'rollback')
 
-    def still_running(self, keys):
-        """For the poller's batch read: {job id: True} for the jobs of ``keys`` that the
-        activity log shows as not ended yet."""
-        running = self.client.running_activities(self.name, self.service_type)
-        return dict((key, True) for key in keys if key in running)
+    def jobs(self, read_job):
+        """The JobSource of this instance's patch (``patch_job``) or precheck (``precheck_job``) jobs."""
+        return InstanceJobs(self, read_job)
 
     def resume_hint(self, job_id):
         return RESUME_HINT % (self.name, job_id)
 
-    def duration_estimate(self):
-        """An ``estimate(key, job)`` for the poller: how long this service's past runs of the
-        same operation took (shortest, longest), from one activity-log read made on first need.
-        Every PSM job shows in the activity log under its own id, which tells its operation."""
-        history = []
 
-        def estimate(key, job):
-            if not history:
-                try:
-                    history.append(self.client.activity_filter({'serviceName': self.name, 'serviceType': self.service_type,
-                                                                'orderBy': OLDEST_FIRST}))
-                except ApiError:
-                    history.append([])
-            return typical_duration(history[0], key)
+class InstanceJobs(JobSource):
+    """The patch or precheck jobs of one service instance, as a wait reads them: each on its own
+    with ``read_job`` (the instance's ``patch_job`` or ``precheck_job``), those still running
+    answered together by the activity log's search of the instance's running operations, and as
+    the estimate how long the instance's past runs of the same operation took."""
 
-        return estimate
+    reads_running = True
+
+    def __init__(self, instance, read_job):
+        self.instance = instance
+        self.read_job = read_job
+        self.history = None
+
+    def read(self, key, deadline=None):
+        return self.read_job(key, deadline=deadline)
+
+    def read_running(self, keys, deadline=None):
+        running = self.instance.client.running_activities(self.instance.name, self.instance.service_type, deadline=deadline)
+        return RunningJobs(unchanged=[key for key in keys if key in running])
+
+    def estimate(self, key, job, deadline=None):
+        """(shortest, longest) of the past runs, from one activity-log read made on first need
+        (every PSM job shows in the activity log under its own id, which tells its operation)."""
+        if self.history is None:
+            try:
+                self.history = self.instance.client.activity_filter(
+                    {'serviceName': self.instance.name, 'serviceType': self.instance.service_type, 'orderBy': OLDEST_FIRST}, deadline)
+            except ApiError:
+                self.history = []
+        return typical_duration(self.history, key)
 
 
 def typical_duration(records, job_id):
@@ -536,9 +573,8 @@ class _PatchJobAction(WriteAction):
 
     def follow(self, ref, first_delay=None):
         self.run.result['job_id'] = ref
-        job = follow_job(self.run, self.instance.patch_job, ref, self.what, first_delay=first_delay,
-                         resume=self.instance.resume_hint(ref), bound=[self.instance.http],
-                         estimate=self.instance.duration_estimate())
+        job = follow_job(self.run, self.instance.jobs(self.instance.patch_job), ref, self.what, first_delay=first_delay,
+                         resume=self.instance.resume_hint(ref))
         fail_unless_succeeded(job, '%s ended %s (job %s, status %s): %s'
                               % (self.ended_subject(), job and job['state'], ref, job and job['status'], job and job['message']))
 
@@ -567,9 +603,8 @@ class Precheck(WriteAction):
         job_id, first_delay = send_once(self)
         if id_key:
             self.run.result[id_key] = job_id
-        job = follow_job(self.run, self.instance.precheck_job, job_id, 'precheck job', key=key, wait=wait,
-                         first_delay=first_delay, bound=[self.instance.http], estimate=self.instance.duration_estimate(),
-                         resume=self.instance.resume_hint(job_id) + ' and kind=precheck')
+        job = follow_job(self.run, self.instance.jobs(self.instance.precheck_job), job_id, 'precheck job', key=key, wait=wait,
+                         first_delay=first_delay, resume=self.instance.resume_hint(job_id) + ' and kind=precheck')
         return job_id, job
 
     def run_and_follow(self):
@@ -738,3 +773,29 @@ def list_patches(run):
     instance = OracleClient(run.params, warn=run.warn).instance(run.params['service_type'], run.params['service_name'])
     applied = instance.entries()
     run.result.update(available=instance.available(), applied=applied, current_patch_level=current_patch_level(applied))
+
+
+# -- the provider ---------------------------------------------------------------------------
+
+def inventory_hosts(params, options, warn):
+    """(name, variables) of every listed Oracle PaaS service instance."""
+    client = OracleClient(params, warn=warn)
+    return [(service['name'], dict(safe_patch_cloud='oracle', safe_patch_service_type=service_type,
+                                   safe_patch_service_name=service['name'], dbops_cloud='oracle',
+                                   dbops_status=service['status'], dbops_version=service['version']))
+            for service_type in options['service_types'] for service in client.service_instances(service_type)]
+
+
+PROVIDER = Provider(
+    name='oracle', title='Oracle PaaS Service Manager (Database Classic, MySQL Cloud Service)',
+    argument_spec=oracle_argument_spec,
+    modules=('patch_info', 'patch_apply', 'patch_precheck', 'patch_rollback', 'job_info', 'activity_log_info'),
+    waiting=('patch_apply', 'patch_precheck', 'patch_rollback', 'job_info', 'activity_log_info'),
+    writing=('patch_apply', 'patch_precheck', 'patch_rollback'),
+    credential_type='oracle_paas.yml',
+    inventory=Inventory(inventory_hosts, configured_by=('identity_domain',),
+                        options=dict(service_types=dict(type='list', elements='str', choices=list(SERVICE_TYPES),
+                                                        default=list(SERVICE_TYPES))),
+                        groups=lambda variables: ['dbops_oracle_%s' % variables['safe_patch_service_type'].lower()]),
+    safe_patch=SafePatch('oracle.yml', can_roll_back=True),
+    simulator='tests/simulator/oracle.py', guide='docs/docsite/rst/guide_oracle.rst')

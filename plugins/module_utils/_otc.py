@@ -44,6 +44,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._errors import (
     ModuleFailure,
     NotFoundError,
 )
+from ansible_collections.dbops.patching.plugins.module_utils._providers import Inventory, Provider, SafePatch
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import (
     TERMINAL_STATES,
     clean,
@@ -54,6 +55,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._jobs import (
     status_table,
     text_or_none,
 )
+from ansible_collections.dbops.patching.plugins.module_utils._wait import FunctionSource
 from ansible_collections.dbops.patching.plugins.module_utils._workflow import (
     DONE,
     FOLLOW,
@@ -374,25 +376,25 @@ class OtcClient(object):
         jobs = [normalize_job(t, str(t.get('id')), self.warn) for t in listed(body, 'tasks') if t.get('id')]
         return [j for j in jobs if j['instance']['id'] in (None, instance_id)]
 
-    def scheduled_tasks(self, instance_id):
+    def scheduled_tasks(self, instance_id, deadline=None):
         """The instance's newest scheduled tasks (GET schedule-tasks: a delayed upgrade until its window)."""
         body = self.http.get(self.project_path('schedule-tasks'),
-                             params={'instance_id': instance_id, 'limit': TASKLIST_LIMIT}).json()
+                             params={'instance_id': instance_id, 'limit': TASKLIST_LIMIT}, deadline=deadline).json()
         jobs = [normalize_job(t, str(t.get('id')), self.warn) for t in listed(body, 'schedule_tasks') if t.get('id')]
         return [j for j in jobs if j['instance']['id'] in (None, instance_id)]
 
-    def task(self, job_id):
+    def task(self, job_id, deadline=None):
         """(normalized job, None) of the instant task with this id. NotFoundError when the list
         does not show it (yet: a new task is hidden for a few seconds)."""
-        job = self._find_task(job_id)
+        job = self._find_task(job_id, deadline)
         if job is None:
             raise NotFoundError('GET %s?id=%s: the instant-task list does not show job %s.'
                                 % (self.project_path('tasklist'), job_id, job_id), api_code=JOB_NOT_FOUND)
         return job, None
 
-    def _find_task(self, job_id):
+    def _find_task(self, job_id, deadline=None):
         """The normalized instant task with this id (GET tasklist?id=), or None."""
-        body = self.http.get(self.project_path('tasklist'), params={'id': job_id}).json()
+        body = self.http.get(self.project_path('tasklist'), params={'id': job_id}, deadline=deadline).json()
         found = [t for t in listed(body, 'tasks') if _SPACES_RE.sub('', str(t.get('id'))) == _SPACES_RE.sub('', job_id)]
         if not found:
             return None
@@ -412,19 +414,19 @@ class OtcClient(object):
         job_id = text_or_none(body.get('job_id')) if isinstance(body, dict) else None
         return job_id, None
 
-    def rds_job(self, job_id):
+    def rds_job(self, job_id, deadline=None):
         """(normalized job, retry_after) from GET /jobs, or from the instant-task list for the jobs
         /jobs does not report (a minor-version upgrade among them). NotFoundError for a job neither
         shows (DBS.200543 is also answered for a few seconds after a job was created)."""
         if job_id in self.listed_jobs:
-            return self.task(job_id)
+            return self.task(job_id, deadline)
         path = self.project_path('jobs')
         try:
-            response = self.http.get(path, params={'id': job_id})
+            response = self.http.get(path, params={'id': job_id}, deadline=deadline)
         except HttpStatusError as exc:
             if exc.api_code != JOB_NOT_FOUND:
                 raise
-            return self._listed_task(job_id, exc)
+            return self._listed_task(job_id, exc, deadline)
         body = response.json()
         if not isinstance(body, dict) or not body:
             raise NotFoundError('GET %s?id=%s: the answer holds no job (%r).' % (path, job_id, body))
@@ -434,7 +436,7 @@ class OtcClient(object):
         job['id'] = str(job_id)  # the seed page shows ids with stray spaces: "31 b8ae23 - c687 ..."
         return job, response.retry_after()
 
-    def _listed_task(self, job_id, not_found):
+    def _listed_task(self, job_id, not_found, deadline=None):
         """The job from the instant-task list once /jobs answered DBS.200543 (``not_found``), read there
         from then on. An endpoint that lacks the list (an error that will not pass) leaves the job to
         /jobs for the rest of the run; a passing error is raised, so a wait reads again later."""
@@ -443,7 +445,7 @@ class OtcClient(object):
         if not self.tasklist_usable:
             raise as_not_found
         try:
-            job = self._find_task(job_id)
+            job = self._find_task(job_id, deadline)
         except ApiError as exc:
             if exc.transient:
                 raise
@@ -597,10 +599,10 @@ class RdsUpgrade(WriteAction):
         """RDS for MySQL alone can delay an upgrade to the maintenance window."""
         return (self.instance['engine'] or '').lower() in DELAYABLE_ENGINES
 
-    def read_scheduled(self):
+    def read_scheduled(self, deadline=None):
         """Remember the instance's scheduled upgrades (a delayed upgrade waiting for its window)."""
         if self.can_delay():
-            self.scheduled.update((t['id'], t) for t in self.client.scheduled_tasks(self.instance['id']) if is_upgrade(t))
+            self.scheduled.update((t['id'], t) for t in self.client.scheduled_tasks(self.instance['id'], deadline) if is_upgrade(t))
 
     def all_tasks(self):
         """The instance's instant tasks, then its scheduled upgrades (for engines that can delay one)."""
@@ -653,14 +655,14 @@ class RdsUpgrade(WriteAction):
             return new[0]['id'] if new else None
         return watch(look, self.run.params['recovery_window'], RECOVERY_POLL)
 
-    def upgrade_job(self, job_id):
+    def upgrade_job(self, job_id, deadline=None):
         """(job, None) of the upgrade: an instant task, else (a delayed one before its window) the
         scheduled task. NotFoundError while neither list shows it."""
         try:
-            return self.client.task(job_id)
+            return self.client.task(job_id, deadline)
         except NotFoundError:
             if job_id not in self.scheduled:
-                self.read_scheduled()
+                self.read_scheduled(deadline)
             if job_id in self.scheduled:
                 # Once read, forget it: the next poll asks both lists again, so the job is seen
                 # moving to the instant-task list when its maintenance window opens.
@@ -671,8 +673,8 @@ class RdsUpgrade(WriteAction):
         run = self.run
         run.result['job_id'] = ref
         waiting_for_window = bool(run.params['delayed']) or (ref in self.scheduled and self.scheduled[ref]['state'] == 'pending')
-        job = follow_job(run, self.upgrade_job, ref, self.what, first_delay=first_delay, bound=[self.client.http],
-                         wait=False if waiting_for_window else None, estimate=planned_duration)
+        job = follow_job(run, FunctionSource(self.upgrade_job, estimate=planned_duration), ref, self.what, first_delay=first_delay,
+                         wait=False if waiting_for_window else None)
         if job is not None and job['state'] in TERMINAL_STATES:
             after = add_versions(self.client, self.client.instance(self.instance['id']))
             run.result.update(version_after=after['version'], instance=after)
@@ -686,3 +688,27 @@ def newest_version_reason(instance):
         return 'its last version change is the completed upgrade job %s; RDS upgrades to the newest minor version' \
             % instance['newest_version_job']
     return 'the newest minor version RDS lists for %s %s' % (instance['engine'], instance['engine_version'])
+
+
+# -- the provider ---------------------------------------------------------------------------
+
+def inventory_hosts(params, options, warn):
+    """(name, variables) of every RDS instance of the project."""
+    return [(instance['name'], dict(safe_patch_cloud='otc', safe_patch_service_name=instance['name'], dbops_cloud='otc',
+                                    dbops_instance_id=instance['id'], dbops_engine=instance['engine'],
+                                    dbops_version=instance['version'], dbops_status=instance['status'],
+                                    dbops_type=instance['type'], dbops_maintenance_window=instance['maintenance_window']))
+            for instance in OtcClient(params, warn=warn).all_instances() if instance['name']]
+
+
+PROVIDER = Provider(
+    name='otc', title='Open Telekom Cloud RDS v3',
+    argument_spec=otc_argument_spec,
+    modules=('rds_job_info', 'rds_instance_info', 'rds_upgrade', 'otc_auth'),
+    waiting=('rds_job_info', 'rds_upgrade'),
+    writing=('rds_upgrade',),
+    credential_type='otc.yml',
+    inventory=Inventory(inventory_hosts, configured_by=('project_id', 'project_name', 'cloud', 'auth_token'),
+                        groups=lambda variables: ['dbops_otc_%s' % variables['dbops_engine'].lower()] if variables.get('dbops_engine') else []),
+    safe_patch=SafePatch('otc.yml', can_roll_back=False),
+    simulator='tests/simulator/otc.py', guide='docs/docsite/rst/guide_otc.rst')

@@ -23,7 +23,14 @@ from ansible_collections.dbops.patching.plugins.module_utils._errors import (
     NotFoundError,
 )
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import summarize
-from ansible_collections.dbops.patching.plugins.module_utils._wait import MAX_POLL_INTERVAL, NOT_FOUND_GRACE, Poller, wait_for
+from ansible_collections.dbops.patching.plugins.module_utils._wait import (
+    MAX_POLL_INTERVAL,
+    NOT_FOUND_GRACE,
+    FunctionSource,
+    Poller,
+    WaitOptions,
+    wait_for,
+)
 
 # (option, lowest, highest): finite numbers only, bounds included.
 NUMBER_BOUNDS = (
@@ -70,7 +77,8 @@ def job_ids_argument_spec():
 
 class Run(object):
     """One module run: its parameters, check/diff mode, the result it returns and the
-    warnings it gives."""
+    warnings it gives. A module with wait options returns ``timed_out``: false unless
+    its wait ran out (a WaitTimeout says so in its own result)."""
 
     def __init__(self, module):
         self.module = module
@@ -78,6 +86,8 @@ class Run(object):
         self.check_mode = module.check_mode
         self.diff_mode = module._diff
         self.result = dict(changed=False)
+        if 'wait_timeout' in module.argument_spec:
+            self.result['timed_out'] = False
         self.warnings = []
         self.wait = bool(self.params.get('wait'))
 
@@ -85,17 +95,13 @@ class Run(object):
         if message not in self.warnings:
             self.warnings.append(message)
 
-    def poller(self, fetch, what, grace=None, bound=(), estimate=None, fetch_many=None, fetch_ended=None):
-        """A Poller with the run's wait options. The user's expected_duration wins over
-        the provider's ``estimate(key, job)`` (e.g. from the durations of past runs)."""
-        expected = self.params.get('expected_duration')
-        if expected:
-            def estimate(key, job):  # pylint: disable=function-redefined,unused-argument
-                return expected
-        return Poller(fetch, timeout=self.params['wait_timeout'],
-                      interval=self.params.get('poll_interval'), grace=grace, what=what, bound=bound, estimate=estimate,
-                      max_poll_interval=self.params.get('max_poll_interval') or MAX_POLL_INTERVAL, fetch_many=fetch_many, fetch_ended=fetch_ended,
-                      progress=_progress.writer())
+    def poller(self, source, what, grace=None):
+        """A Poller of the JobSource ``source`` with the run's wait options. The user's
+        expected_duration wins over the source's estimate (e.g. from the durations of past runs)."""
+        options = WaitOptions(interval=self.params.get('poll_interval'), grace=grace, what=what,
+                              max_poll_interval=self.params.get('max_poll_interval') or MAX_POLL_INTERVAL,
+                              expected_duration=self.params.get('expected_duration') or None)
+        return Poller(source, timeout=self.params['wait_timeout'], options=options, progress=_progress.writer())
 
 
 def check_input(run):
@@ -128,16 +134,15 @@ def requested_job_ids(params):
     return [], False
 
 
-def report_jobs(run, fetch, what, key='job', grace=NOT_FOUND_GRACE, bound=(), ids=None, estimate=None, fetch_many=None,
-                fetch_ended=None):
-    """The body of every job info module: read (and with ``wait`` follow) the jobs of
-    job_id/job_ids (or the one id of ``ids``) and fill ``job`` (or ``key``) or ``jobs`` + ``summary`` + ``missing``,
-    and ``exists``. A missing job is data unless waiting was asked for."""
+def report_jobs(run, source, what, key='job', grace=NOT_FOUND_GRACE, ids=None):
+    """The body of every job info module: read through the JobSource ``source`` (and with
+    ``wait`` follow) the jobs of job_id/job_ids (or the one id of ``ids``) and fill ``job`` (or ``key``)
+    or ``jobs`` + ``summary`` + ``missing``, and ``exists``. A missing job is data unless waiting was asked for."""
     ids, many = requested_job_ids(run.params) if ids is None else (ids, False)
 
-    def fetch_or_none(job_id):
+    def read_or_none(job_id, deadline=None):
         try:
-            return fetch(job_id)
+            return source.read(job_id, deadline)
         except NotFoundError:
             return None, None
 
@@ -151,11 +156,10 @@ def report_jobs(run, fetch, what, key='job', grace=NOT_FOUND_GRACE, bound=(), id
             run.result[key] = found[0] if found else None
 
     if not run.wait:
-        shape(Poller(fetch_or_none, timeout=0, tolerate_errors=False).run(ids).jobs)
+        shape(Poller(FunctionSource(read_or_none), timeout=None, options=WaitOptions(tolerate_errors=False)).run(ids).jobs)
         return
     try:
-        shape(wait_for(run.poller(fetch, what, grace=grace, bound=bound, estimate=estimate, fetch_many=fetch_many,
-                                  fetch_ended=fetch_ended), ids))
+        shape(wait_for(run.poller(source, what, grace=grace), ids))
     except DbopsError as exc:
         shape(getattr(exc, 'jobs', {}))
         raise

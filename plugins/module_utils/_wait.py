@@ -14,9 +14,11 @@ progress percent and start, or from an expected duration), half the time left
 until that end, never more than max_poll_interval and never less than a couple of
 seconds, and widening again when the job runs late; else short intervals that grow
 with jitter up to a cap (a job that has run long is read more sparsely, see AGE_SHARE), shorter
-again when the job says it is nearly done. Jobs that are due together are fetched concurrently by a
-bounded worker pool over the caller's session, or answered together by one batch read (a list of
-the running jobs): a fleet is read in rounds whose cadence follows how many of its jobs still run.
+again when the job says it is nearly done (see Schedule: pure functions of what the wait knows).
+Jobs are read through a JobSource, one per cloud: jobs that are due together are read concurrently
+by a bounded worker pool over the caller's session, or answered together by one batch read of the
+source (a list of the running jobs): a fleet is read in rounds whose cadence follows how many of its
+jobs still run. Every read gets the wait's deadline, which bounds the HTTP client's retries.
 A read that fails for a passing reason (a gateway error, a cut or unreadable
 answer, a timeout) keeps the last state seen and is tried again on the same
 schedule until the deadline; every job still running is read once more at the
@@ -58,7 +60,7 @@ class WaitTimeout(ModuleFailure):
     each job, so the module can return it and the user can resume later."""
 
     def __init__(self, message, jobs, elapsed):
-        super(WaitTimeout, self).__init__(message, elapsed=round(elapsed, 1))
+        super(WaitTimeout, self).__init__(message, elapsed=round(elapsed, 1), timed_out=True)
         self.jobs = jobs
         self.elapsed = elapsed
 
@@ -75,66 +77,127 @@ class WaitResult(object):
         return [key for key, job in self.jobs.items() if job is None or not job['terminal']]
 
 
-class Poller(object):
-    """Schedules polls. ``fetch(key)`` returns ``(job, retry_after)`` where job is a
-    normalized job (see _jobs.make_job) and retry_after the seconds the server asked
+class RunningJobs(object):
+    """What one read of the running jobs shows of the jobs asked about: ``jobs`` ({key: job}) the
+    jobs it carries whole (a list that carries ended jobs too may give them), and ``unchanged``
+    the keys it shows still running without their state (the last state seen stands)."""
+
+    def __init__(self, jobs=None, unchanged=()):
+        self.jobs = dict(jobs or {})
+        self.unchanged = frozenset(unchanged)
+
+
+class JobSource(object):
+    """How a wait reads the jobs of one cloud. ``read(key, deadline)`` returns ``(job,
+    retry_after)``: a normalized job (see _jobs.make_job) and the seconds the server asked
     for (or None); it raises NotFoundError for a job the API does not show.
 
-    ``grace``: seconds during which such a job counts as pending (None: a missing job
-    is reported as missing at once). ``bound``: HTTP clients whose ``deadline`` is set
-    for the length of a run, so no retry inside a read outlives the wait.
-    ``tolerate_errors``: keep the last state when a read fails for a passing reason
-    and read again later (for waits); else such an error is raised.
-    ``estimate(key, job)``: the expected total duration of a job in seconds, or None;
-    a job's own progress percent takes precedence. ``wall``: epoch seconds (the jobs'
-    start times are wall-clock times).
-    ``fetch_many(keys)``: one request that answers for many jobs at once (a list of the
-    running jobs), returning {key: job, or True for "still running, nothing new"}; the jobs
-    it does not carry (ended, or never seen yet) are read on their own, unless
-    ``fetch_ended(jobs)`` is given: one read of how many jobs ended ({key: job} from
-    {key: last job seen}). A job that leaves the list is then taken to have ended, and
-    every such job is read in one ``fetch_ended`` once no followed job runs any more (or
-    at the deadline); one found still running is followed again. With ``fetch_ended``,
-    the list carries whole jobs, so the first round asks it too.
-    ``progress(jobs, elapsed, final)``: called after every poll round with the last state
-    of each job, ``final`` for the last round (see _progress; it makes no request).
-    With ``interval`` set, every job is polled at that fixed interval."""
+    A source that can answer for many jobs in one request says so, and defines the read:
 
-    def __init__(self, fetch, timeout, interval=None, clock=None, sleep=None, rand=None,
-                 max_workers=DEFAULT_WORKERS, max_interval=MAX_INTERVAL, grace=None, what='job', bound=(),
-                 tolerate_errors=True, estimate=None, max_poll_interval=MAX_POLL_INTERVAL, wall=None, fetch_many=None,
-                 progress=None, fetch_ended=None):
+    - ``reads_running``: ``read_running(keys, deadline)`` returns RunningJobs, from one read of
+      the running jobs; the jobs of ``keys`` it does not show are no longer running (or were never
+      listed), and are read on their own, unless the source also
+    - ``reads_ended``: ``read_ended(last_jobs, deadline)`` returns {key: job}, one read of how the
+      jobs of ``last_jobs`` ({key: last job seen}) ended. A job that leaves the running list is then
+      taken to have ended, and every such job is read in one ``read_ended`` once no followed job runs
+      any more (or at the deadline); one found still running is followed again. With it, the running
+      list carries whole jobs, so the first round asks it too.
+
+    ``estimate(key, job, deadline)``: the expected total duration of a job in seconds, a
+    (shortest, longest) pair, or None; a job's own progress percent takes precedence.
+    ``deadline`` (a monotonic-clock value, or None) is the wait's: every read hands it to the
+    HTTP client, so no retry inside a read outlives the wait."""
+
+    reads_running = False
+    reads_ended = False
+
+    def read(self, key, deadline=None):
+        raise NotImplementedError
+
+    def read_running(self, keys, deadline=None):
+        raise NotImplementedError
+
+    def read_ended(self, last_jobs, deadline=None):
+        raise NotImplementedError
+
+    def estimate(self, key, job, deadline=None):  # pylint: disable=unused-argument
+        return None
+
+
+class FunctionSource(JobSource):
+    """The source of a cloud read one job at a time: ``fetch(key, deadline=None)`` returns
+    ``(job, retry_after)``; ``estimate(key, job)``, when given, answers without a request."""
+
+    def __init__(self, fetch, estimate=None):
         self.fetch = fetch
-        self.timeout = timeout
+        self.expected = estimate
+
+    def read(self, key, deadline=None):
+        return self.fetch(key, deadline=deadline)
+
+    def estimate(self, key, job, deadline=None):
+        return self.expected(key, job) if self.expected is not None else None
+
+
+class WaitOptions(object):
+    """How to wait. ``interval``: every job is polled at that fixed interval (None: the adaptive
+    schedule). ``max_interval``: the cadence the adaptive schedule grows to without an estimate;
+    ``max_poll_interval``: the longest a job goes unread. ``expected_duration``: the user's
+    estimate of every job, which wins over the source's. ``grace``: seconds during which a job
+    the API does not show counts as pending (None: a missing job is reported as missing at once).
+    ``tolerate_errors``: keep the last state when a read fails for a passing reason and read
+    again later (for waits); else such an error is raised. ``what`` names the jobs in messages."""
+
+    def __init__(self, interval=None, max_interval=MAX_INTERVAL, max_poll_interval=MAX_POLL_INTERVAL, expected_duration=None,
+                 grace=None, what='job', tolerate_errors=True, max_workers=DEFAULT_WORKERS):
         self.interval = interval
-        self.clock = clock or time.monotonic
-        self.sleep = sleep or time.sleep
-        self.rand = rand or random.uniform
-        self.max_workers = max(1, max_workers)
         self.max_interval = max_interval
+        self.max_poll_interval = max_poll_interval
+        self.expected_duration = expected_duration
         self.grace = grace
         self.what = what
-        self.bound = tuple(bound)
         self.tolerate_errors = tolerate_errors
-        self.estimate = estimate
-        self.max_poll_interval = max_poll_interval
-        self.wall = wall or time.time
-        self.fetch_many = fetch_many
-        self.fetch_ended = fetch_ended
-        self.progress = progress
-        self.batch_misses = 0
-        self.first_seen = {}
-        self.left = {}  # key -> when a job left the running list (taken to have ended, read later)
-        self.fleet_since = (None, None)  # (jobs still running, since when)
+        self.max_workers = max(1, max_workers)
 
-    def next_interval(self, polls, job, retry_after, key=None):
-        """Seconds until the next poll of a job that has been polled ``polls`` times."""
+
+class WaitClock(object):
+    """The time a wait runs on: ``monotonic`` (deadlines), ``sleep``, ``wall`` (epoch seconds:
+    the jobs' start times are wall-clock times) and ``rand`` (the jitter, like random.uniform)."""
+
+    def __init__(self, monotonic=None, sleep=None, wall=None, rand=None):
+        self.monotonic = monotonic or time.monotonic
+        self.sleep = sleep or time.sleep
+        self.wall = wall or time.time
+        self.rand = rand or random.uniform
+
+
+class Schedule(object):
+    """When to read a job next, from what the wait knows of it: no clock and no request
+    (``rand`` draws the jitter)."""
+
+    def __init__(self, interval=None, max_interval=MAX_INTERVAL, max_poll_interval=MAX_POLL_INTERVAL, rand=None):
+        self.interval = interval
+        self.max_interval = max_interval
+        self.max_poll_interval = max_poll_interval
+        self.rand = rand or random.uniform
+
+    def next_interval(self, polls, job, retry_after, age=0.0, window=None):
+        """Seconds until the next poll of a job that has been polled ``polls`` times, has run
+        ``age`` seconds and may end within ``window`` (see end_window)."""
+        asked = self.requested_interval(retry_after)
+        return asked if asked is not None else self.adaptive_interval(polls, job, age, window)
+
+    def requested_interval(self, retry_after):
+        """The interval the user (poll_interval) or the server (Retry-After) asked for, or None."""
         if self.interval is not None:
             return float(self.interval)
         if retry_after is not None:
             return min(self.max_poll_interval, retry_after)
+        return None
+
+    def adaptive_interval(self, polls, job, age, window):
+        """The interval when nobody asked for one: from the end window, else short at first."""
         cap = self.steady_interval()
-        window = self.end_window(key, job)
         if window is not None:
             earliest, latest = window
             if earliest > 0:  # the end is still ahead: half the time left until its earliest moment
@@ -151,168 +214,7 @@ class Poller(object):
             base = min(base, NEAR_END_INTERVAL)
         if base < cap:
             return base
-        return max(cap, min(self.max_poll_interval, self.age(key, job) / AGE_SHARE)) * self.rand(0.9, 1.0)
-
-    def age(self, key, job):
-        """Seconds the job has run: from its start time when it tells one, else since it was first seen."""
-        started = parse_time(job.get('started_at')) if job else None
-        if started is not None:
-            return max(0.0, self.wall() - started)
-        return max(0.0, self.clock() - self.first_seen.get(key, self.clock()))
-
-    def end_window(self, key, job):
-        """(earliest, latest): seconds from now until the job may end at the earliest and at
-        the latest (negative once passed; latest None when unknown), or None without an
-        estimate. From the job's progress percent (a whole number: the true one lies in
-        [p, p + 1)), else from ``estimate``: a number of seconds, or a (shortest, longest) pair."""
-        if not job or job.get('terminal'):
-            return None
-        elapsed = self.age(key, job)
-        progress = job.get('progress')
-        if progress and 0 < progress < 100 and elapsed > 0:
-            return elapsed * 100.0 / (progress + 1) - elapsed, elapsed * 100.0 / progress - elapsed
-        total = self.estimate(key, job) if self.estimate else None
-        if total is None:
-            return None
-        shortest, longest = total if isinstance(total, tuple) else (total, total)
-        return shortest - elapsed, longest - elapsed
-
-    def _read(self, key, started, last, unseen, errors):
-        """(job, retry_after) of one poll; a passing failure keeps ``last``."""
-        try:
-            job, retry_after = self.fetch(key)
-        except NotFoundError as exc:
-            if self.grace is None or self.clock() - started >= self.grace:
-                raise ModuleFailure('%s %s does not exist (still not found %.0f seconds after the wait started): %s'
-                                    % (self.what[:1].upper() + self.what[1:], key, self.clock() - started, exc))
-            unseen[key] = str(exc)
-            return last or pending_job(key, message='not shown by the API yet'), exc.retry_after
-        except ApiError as exc:
-            if not (exc.transient and self.tolerate_errors):
-                raise
-            errors[key] = str(exc)
-            return last, exc.retry_after
-        unseen.pop(key, None)
-        errors.pop(key, None)
-        return job, retry_after
-
-    def _read_many(self, keys, errors):
-        """What one batch read says of ``keys``: {key: job or True}; None without a batch
-        read, for fewer than two jobs, or when it failed (each job is then read on its own
-        when it is due; after a failure that is not passing, for the rest of the wait)."""
-        if self.fetch_many is None or len(keys) < 2:
-            return None
-        try:
-            carried = self.fetch_many(keys)
-        except ApiError as exc:
-            if not (exc.transient and self.tolerate_errors):
-                self.fetch_many = None  # an API without that list read: read each job on its own from now on
-            return None
-        return dict((key, job) for key, job in carried.items() if key in keys and job is not None)
-
-    def _round(self, ready, jobs, read, executor, errors, others=()):
-        """{key: (job, retry_after)} of every key of ``ready``, and of the keys of ``others``
-        the batch read answers for: the jobs it carries, and those it no longer carries
-        (they ended, or changed), which are read on their own at once, or, with
-        ``fetch_ended``, taken to have ended (they get no answer: see ``self.left``). The
-        ready jobs it does not carry are read on their own (concurrently with an executor);
-        so are the jobs it says run whose state was never read."""
-        batch = [key for key in list(ready) + list(others) if jobs.get(key) is not None or self.fetch_ended is not None]
-        carried = self._read_many(batch, errors)
-        listed = carried is not None
-        carried = dict((key, job) for key, job in (carried or {}).items() if not (job is True and jobs.get(key) is None))
-        seen = [key for key in batch if jobs.get(key) is not None and not jobs[key]['terminal']]
-        gone = [key for key in seen if key not in carried] if listed else []
-        if gone and self.fetch_ended is not None:
-            after = self.clock()
-            self.left.update((key, after) for key in gone)
-            gone = []
-        alone = [key for key in ready if key not in carried and key not in self.left] + [key for key in gone if key not in ready]
-        answers = self._read_each(alone, read, executor)
-        self._count_misses([key for key in alone if key in seen and listed], answers)
-        answers.update((key, (jobs[key] if job is True else job, None)) for key, job in carried.items())
-        return answers
-
-    @staticmethod
-    def _read_each(keys, read, executor):
-        """{key: read(key)} of jobs read on their own, concurrently with an executor."""
-        return dict(zip(keys, executor.map(read, keys) if executor else [read(key) for key in keys]))
-
-    def _count_misses(self, keys, answers):
-        """A batch read that said these jobs had left the list while they still run (a log
-        that lags, or lacks them) is not to be trusted for this wait after BATCH_MISSES rounds:
-        every job is read on its own from then on."""
-        if any(answers[key][0] is not None and not answers[key][0]['terminal'] for key in keys if key in answers):
-            self.batch_misses += 1
-            if self.batch_misses >= BATCH_MISSES:
-                self.fetch_many = self.fetch_ended = None
-
-    def _confirm(self, jobs, read, executor, errors):
-        """{key: (job, retry_after)} of every job that left the running list: one
-        ``fetch_ended`` read for all of them; the jobs it does not answer for are read on their own."""
-        keys = list(self.left)
-        self.left.clear()
-        try:
-            found = self.fetch_ended(dict((key, jobs.get(key)) for key in keys)) if self.fetch_ended else {}
-        except ApiError as exc:
-            if not (exc.transient and self.tolerate_errors):
-                self.fetch_ended = None
-            found = {}
-        answers = dict((key, (found[key], None)) for key in keys if found.get(key) is not None)
-        answers.update(self._read_each([key for key in keys if key not in answers], read, executor))
-        self._count_misses(keys, answers)
-        return answers
-
-    def last_to_end(self, keys, jobs):
-        """Of the jobs still followed, the one estimated to end last, or None when one of
-        them has no estimate (then every job keeps its own schedule)."""
-        ends = {}
-        for key in keys:
-            window = self.end_window(key, jobs.get(key))
-            if window is None:
-                return None
-            ends[key] = window[1] if window[1] is not None else window[0]
-        return max(ends, key=ends.get) if ends else None
-
-    def _schedule(self, keys, answers, due, polls, jobs, unseen, late, deadline):
-        """Take a round's answers: keep each job's last state, stop following the ended
-        ones (and at the deadline every one: that was the last look), and set when each
-        other one is read next. Returns the time the round ended."""
-        after = self.clock()
-        for key in [key for key in keys if key in answers]:
-            job, retry_after = answers[key]
-            polls[key] += 1
-            jobs[key] = job
-            self.first_seen.setdefault(key, after)
-            if job is not None and job['terminal'] and key not in unseen:
-                del due[key]
-            elif after >= deadline:
-                del due[key]
-                late.append(key)
-            else:
-                due[key] = min(deadline, after + self.next_interval(polls[key], job, retry_after, key))
-        return after
-
-    def _pace_the_fleet(self, due, jobs, answers, polls, after, deadline):
-        """In a fleet with a batch read, where every round reads every running job: put off
-        every job just answered (without a Retry-After) but the one estimated to end last to
-        max_poll_interval, as the rounds the last job needs read them anyway. Without an
-        estimate for every job, the next round comes at the fleet's cadence (see FLEET_STEP),
-        or earlier while the jobs' own schedules still start short."""
-        last = self.last_to_end(list(due), jobs)
-        if last is not None:
-            for key in due:
-                if key != last and key in answers and answers[key][1] is None:
-                    due[key] = min(deadline, max(due[key], after + self.max_poll_interval))
-            return
-        running, since = self.fleet_since
-        if running != len(due):
-            running, since = self.fleet_since = (len(due), after)
-        cadence = min(self.max_poll_interval, max(NEAR_END_INTERVAL, FLEET_STEP * running, (after - since) / FLEET_WIDEN))
-        growing = self.short_start(min(polls[key] for key in due)) < self.steady_interval()
-        for key in due:
-            if key in answers and answers[key][1] is None:
-                due[key] = min(due[key], after + cadence) if growing else min(deadline, after + cadence)
+        return max(cap, min(self.max_poll_interval, age / AGE_SHARE)) * self.rand(0.9, 1.0)
 
     def steady_interval(self):
         """The cadence a job's own schedule grows to without an estimate (before its age widens it)."""
@@ -323,9 +225,119 @@ class Poller(object):
         """The interval after a job's ``polls``-th read while its schedule starts short: 2, 6, 18 s..."""
         return INITIAL_INTERVAL * GROWTH ** max(0, polls - 1)
 
-    def _report(self, keys, jobs, elapsed, due):
-        if self.progress is not None:
-            self.progress(dict((key, jobs.get(key)) for key in keys), elapsed, final=not (due or self.left))
+    def starts_short(self, polls):
+        """Whether the schedule of a job read ``polls`` times has yet to reach its steady cadence."""
+        return self.short_start(polls) < self.steady_interval()
+
+    def fleet_cadence(self, running, stayed):
+        """Seconds between the rounds of a fleet with ``running`` jobs still running, which has
+        stayed at that many for ``stayed`` seconds (see FLEET_STEP)."""
+        return min(self.max_poll_interval, max(NEAR_END_INTERVAL, FLEET_STEP * running, stayed / FLEET_WIDEN))
+
+    @staticmethod
+    def age(job, wall_now, seen_for):
+        """Seconds the job has run: from its start time when it tells one (at epoch ``wall_now``),
+        else ``seen_for``, the time since the wait first saw it."""
+        started = parse_time(job.get('started_at')) if job else None
+        if started is not None:
+            return max(0.0, wall_now - started)
+        return max(0.0, seen_for)
+
+    @staticmethod
+    def end_window(job, age, estimate=None):
+        """(earliest, latest): seconds from now until a job that has run ``age`` seconds may end
+        at the earliest and at the latest (negative once passed; latest None when unknown), or
+        None without an estimate. From the job's progress percent (a whole number: the true one
+        lies in [p, p + 1)), else from ``estimate()``: a number of seconds, a (shortest, longest)
+        pair, or None; asked only when the progress tells nothing (it may cost a read)."""
+        if not job or job.get('terminal'):
+            return None
+        progress = job.get('progress')
+        if progress and 0 < progress < 100 and age > 0:
+            return age * 100.0 / (progress + 1) - age, age * 100.0 / progress - age
+        total = estimate() if estimate is not None else None
+        if total is None:
+            return None
+        shortest, longest = total if isinstance(total, tuple) else (total, total)
+        return shortest - age, longest - age
+
+
+# The batch reads a wait may use: a source's read_running and read_ended.
+RUNNING = 'running'
+ENDED = 'ended'
+
+
+class WaitState(object):
+    """What one run knows: the last state of each job (``jobs``), the reads made (``polls``),
+    when each job still followed is read next (``due``), why the API did not show one
+    (``unseen``) or the last read failed (``errors``), the jobs still running at the deadline
+    (``late``), when a job left the running list (``left``: taken to have ended, read later),
+    when each was first seen, the fleet's size and since when (``fleet_since``), and the batch
+    reads still in use. ``read_deadline`` is what the reads get: None for a look without a wait."""
+
+    def __init__(self, keys, start, timeout, first, batch_reads, bounded=True):
+        self.keys = keys
+        self.start = start
+        self.deadline = start + timeout
+        self.read_deadline = self.deadline if bounded else None
+        self.jobs, self.unseen, self.errors, self.left, self.first_seen = {}, {}, {}, {}, {}
+        self.polls = dict((key, 0) for key in keys)
+        self.due = dict((key, first) for key in keys)
+        self.late = []
+        self.batch_reads = set(batch_reads)
+        self.batch_misses = 0
+        self.fleet_since = (None, None)  # (jobs still running, since when)
+
+    def uses(self, read):
+        return read in self.batch_reads
+
+    def stop_using(self, *reads):
+        """The one place a batch read is dropped for the rest of the wait: it failed for good
+        (the API lacks it), or keeps missing jobs that still run."""
+        self.batch_reads.difference_update(reads)
+
+    def count_miss(self):
+        """A batch read said jobs had left the list while they still run (a log that lags, or
+        lacks them): after BATCH_MISSES such rounds, every job is read on its own."""
+        self.batch_misses += 1
+        if self.batch_misses >= BATCH_MISSES:
+            self.stop_using(RUNNING, ENDED)
+
+    def followed(self):
+        return bool(self.due or self.left)
+
+    def ready(self, now):
+        return [key for key in self.keys if key in self.due and self.due[key] <= now]
+
+    def take(self, key, job, after):
+        """Keep a job's answer (``after``: when its round ended); whether it is still followed."""
+        self.polls[key] += 1
+        self.jobs[key] = job
+        self.first_seen.setdefault(key, after)
+        if job is not None and job['terminal'] and key not in self.unseen:
+            del self.due[key]
+        elif after >= self.deadline:  # that was the last look
+            del self.due[key]
+            self.late.append(key)
+        else:
+            return True
+        return False
+
+
+class Poller(object):
+    """Polls jobs through one JobSource until they end or ``timeout`` seconds pass (None: one
+    look at each job, with no deadline on its reads). ``progress(jobs, elapsed, final)``: called
+    after every poll round with the last state of each job, ``final`` for the last round (see
+    _progress; it makes no request). ``state`` is the WaitState of the current or last run."""
+
+    def __init__(self, source, timeout, options=None, clock=None, progress=None):
+        self.source = source
+        self.timeout = timeout
+        self.options = options or WaitOptions()
+        self.clock = clock or WaitClock()
+        self.progress = progress
+        self.schedule = Schedule(self.options.interval, self.options.max_interval, self.options.max_poll_interval, self.clock.rand)
+        self.state = None
 
     def run(self, keys, first_delay=None):
         """Poll every key until all are terminal or the deadline passes.
@@ -333,57 +345,206 @@ class Poller(object):
         ``first_delay`` (e.g. a write's Retry-After) postpones the first poll.
         Returns a WaitResult; never raises on timeout (see wait_for)."""
         keys = list(dict.fromkeys(keys))
-        self.left, self.fleet_since = {}, (None, None)
-        start = self.clock()
-        deadline = start + self.timeout
-        if first_delay and self.interval is not None:
-            first_delay = min(first_delay, self.interval)  # an explicit poll_interval wins over the hint
-        first = start + (min(first_delay, max(0.0, self.timeout)) if first_delay else 0.0)
-        due = dict((key, first) for key in keys)
-        polls = dict((key, 0) for key in keys)
-        jobs, unseen, errors, late = {}, {}, {}, []
-        for client in self.bound:
-            client.deadline = deadline
-        executor = ThreadPoolExecutor(max_workers=min(self.max_workers, len(keys))) if len(keys) > 1 and self.max_workers > 1 else None
-
-        def read(key):
-            return self._read(key, start, jobs.get(key), unseen, errors)
-
+        state = self.state = self._start(keys, first_delay)
+        workers = self.options.max_workers
+        executor = ThreadPoolExecutor(max_workers=min(workers, len(keys))) if len(keys) > 1 and workers > 1 else None
         try:
-            while due or self.left:
-                # With a batch read, every round reads every job it carries: a fleet waits for its last job, so
-                # the rounds follow the job estimated to end last, or without estimates how many jobs still run
-                # (see _pace_the_fleet); an early failure is still seen within max_poll_interval. A batch read
-                # that fails for good, or keeps missing jobs that still run, is dropped for the rest of the wait.
-                fleet = self.fetch_many is not None and len(keys) > 1 and self.interval is None
-                now = self.clock()
-                if not due:  # every job still followed left the running list: how did they end?
-                    answers = self._confirm(jobs, read, executor, errors)
-                    due.update((key, now) for key in answers)
-                    after = self._schedule(keys, answers, due, polls, jobs, unseen, late, deadline)
-                    self._report(keys, jobs, after - start, due)
-                    continue
-                ready = [key for key in keys if key in due and due[key] <= now]
-                if not ready:
-                    self.sleep(max(0.0, min(due.values()) - now))
-                    continue
-                others = [key for key in keys if key in due and key not in ready] if fleet else ()
-                answers = self._round(ready, jobs, read, executor, errors, others)
-                for key in self.left:
-                    due.pop(key, None)
-                after = self._schedule(keys, answers, due, polls, jobs, unseen, late, deadline)
-                if fleet and due:
-                    self._pace_the_fleet(due, jobs, answers, polls, after, deadline)
-                self._report(keys, jobs, after - start, due)
+            while state.followed():
+                self._step(state, executor)
         finally:
             if executor is not None:
                 executor.shutdown(wait=True)
-            for client in self.bound:
-                client.deadline = None
-        elapsed = self.clock() - start
-        ordered = dict((key, jobs.get(key)) for key in keys)
-        return WaitResult(jobs=ordered, elapsed=elapsed, timed_out=bool(late), polls=sum(polls.values()), unseen=unseen,
-                          errors=errors)
+        return WaitResult(jobs=dict((key, state.jobs.get(key)) for key in keys), elapsed=self.clock.monotonic() - state.start,
+                          timed_out=bool(state.late), polls=sum(state.polls.values()), unseen=state.unseen, errors=state.errors)
+
+    def _start(self, keys, first_delay):
+        start = self.clock.monotonic()
+        timeout = self.timeout or 0
+        if first_delay and self.options.interval is not None:
+            first_delay = min(first_delay, self.options.interval)  # an explicit poll_interval wins over the hint
+        first = start + (min(first_delay, max(0.0, timeout)) if first_delay else 0.0)
+        reads = [read for read, able in ((RUNNING, self.source.reads_running), (ENDED, self.source.reads_ended)) if able]
+        return WaitState(keys, start, timeout, first, reads, bounded=self.timeout is not None)
+
+    def _step(self, state, executor):
+        """One round of reads, or a sleep until the next one is due."""
+        # With a batch read, every round reads every job it carries: a fleet waits for its last job, so
+        # the rounds follow the job estimated to end last, or without estimates how many jobs still run
+        # (see _pace_the_fleet); an early failure is still seen within max_poll_interval.
+        fleet = state.uses(RUNNING) and len(state.keys) > 1 and self.options.interval is None
+        now = self.clock.monotonic()
+        if not state.due:  # every job still followed left the running list: how did they end?
+            answers = self._confirm(state, executor)
+            state.due.update((key, now) for key in answers)
+            after = self._take(state, answers)
+        else:
+            ready = state.ready(now)
+            if not ready:
+                self.clock.sleep(max(0.0, min(state.due.values()) - now))
+                return
+            others = [key for key in state.keys if key in state.due and key not in ready] if fleet else ()
+            answers = self._round(state, ready, others, executor)
+            for key in state.left:
+                state.due.pop(key, None)
+            after = self._take(state, answers)
+            if fleet and state.due:
+                self._pace_the_fleet(state, answers, after)
+        if self.progress is not None:
+            self.progress(dict((key, state.jobs.get(key)) for key in state.keys), after - state.start, final=not state.followed())
+
+    def _read(self, state, key):
+        """(job, retry_after) of one poll; a passing failure keeps the last state seen."""
+        try:
+            job, retry_after = self.source.read(key, state.read_deadline)
+        except NotFoundError as exc:
+            waited = self.clock.monotonic() - state.start
+            if self.options.grace is None or waited >= self.options.grace:
+                what = self.options.what
+                raise ModuleFailure('%s %s does not exist (still not found %.0f seconds after the wait started): %s'
+                                    % (what[:1].upper() + what[1:], key, waited, exc))
+            state.unseen[key] = str(exc)
+            return state.jobs.get(key) or pending_job(key, message='not shown by the API yet'), exc.retry_after
+        except ApiError as exc:
+            if not (exc.transient and self.options.tolerate_errors):
+                raise
+            state.errors[key] = str(exc)
+            return state.jobs.get(key), exc.retry_after
+        state.unseen.pop(key, None)
+        state.errors.pop(key, None)
+        return job, retry_after
+
+    def _read_each(self, state, keys, executor):
+        """{key: (job, retry_after)} of jobs read on their own, concurrently with an executor."""
+        def read(key):
+            return self._read(state, key)
+        return dict(zip(keys, executor.map(read, keys) if executor else [read(key) for key in keys]))
+
+    def _stop_unless_passing(self, state, exc, read):
+        """After a failed batch read: one that failed for good is not used again in this wait
+        (each job is then read on its own)."""
+        if not (exc.transient and self.options.tolerate_errors):
+            state.stop_using(read)
+
+    def _read_running(self, state, keys):
+        """{key: job} of the jobs of ``keys`` the source's read of the running jobs shows; None
+        without that read, for fewer than two jobs, or when it failed."""
+        if not state.uses(RUNNING) or len(keys) < 2:
+            return None
+        try:
+            running = self.source.read_running(keys, state.read_deadline)
+        except ApiError as exc:
+            self._stop_unless_passing(state, exc, RUNNING)
+            return None
+        carried = dict((key, state.jobs[key]) for key in running.unchanged if key in keys and state.jobs.get(key) is not None)
+        carried.update((key, job) for key, job in running.jobs.items() if key in keys and job is not None)
+        return carried
+
+    def _round(self, state, ready, others, executor):
+        """{key: (job, retry_after)} of every key of ``ready``, and of the keys of ``others``
+        the batch read answers for: the jobs it carries, and those it no longer carries
+        (they ended, or changed), which are read on their own at once, or, with ``read_ended``,
+        taken to have ended (they get no answer: see ``state.left``). The ready jobs it does not
+        carry are read on their own; so are the jobs it says run whose state was never read."""
+        batch = [key for key in list(ready) + list(others) if state.jobs.get(key) is not None or state.uses(ENDED)]
+        carried = self._read_running(state, batch)
+        listed = carried is not None
+        carried = carried or {}
+        seen = [key for key in batch if state.jobs.get(key) is not None and not state.jobs[key]['terminal']]
+        gone = [key for key in seen if key not in carried] if listed else []
+        if gone and state.uses(ENDED):
+            after = self.clock.monotonic()
+            state.left.update((key, after) for key in gone)
+            gone = []
+        alone = [key for key in ready if key not in carried and key not in state.left] + [key for key in gone if key not in ready]
+        answers = self._read_each(state, alone, executor)
+        self._count_misses(state, [key for key in alone if key in seen and listed], answers)
+        answers.update((key, (job, None)) for key, job in carried.items())
+        return answers
+
+    @staticmethod
+    def _count_misses(state, keys, answers):
+        """Count a round in which the batch read left out jobs of ``keys`` that still run."""
+        if any(answers[key][0] is not None and not answers[key][0]['terminal'] for key in keys if key in answers):
+            state.count_miss()
+
+    def _confirm(self, state, executor):
+        """{key: (job, retry_after)} of every job that left the running list: one ``read_ended``
+        for all of them; the jobs it does not answer for are read on their own."""
+        keys = list(state.left)
+        state.left.clear()
+        found = {}
+        if state.uses(ENDED):
+            try:
+                found = self.source.read_ended(dict((key, state.jobs.get(key)) for key in keys), state.read_deadline)
+            except ApiError as exc:
+                self._stop_unless_passing(state, exc, ENDED)
+        answers = dict((key, (found[key], None)) for key in keys if found.get(key) is not None)
+        answers.update(self._read_each(state, [key for key in keys if key not in answers], executor))
+        self._count_misses(state, keys, answers)
+        return answers
+
+    def _take(self, state, answers):
+        """Take a round's answers: keep each job's last state, stop following the ended ones
+        (and at the deadline every one), and set when each other one is read next. Returns
+        the time the round ended."""
+        after = self.clock.monotonic()
+        for key in [key for key in state.keys if key in answers]:
+            job, retry_after = answers[key]
+            if state.take(key, job, after):
+                state.due[key] = min(state.deadline, after + self._next_interval(state, key, job, retry_after))
+        return after
+
+    def _next_interval(self, state, key, job, retry_after):
+        asked = self.schedule.requested_interval(retry_after)
+        if asked is not None:  # the job's age and end are not needed: the estimate may cost a read
+            return asked
+        age = self._age(state, key, job)
+        return self.schedule.adaptive_interval(state.polls[key], job, age, self._end_window(state, key, job, age))
+
+    def _age(self, state, key, job):
+        now = self.clock.monotonic()
+        return self.schedule.age(job, self.clock.wall(), now - state.first_seen.get(key, now))
+
+    def _end_window(self, state, key, job, age):
+        def estimate():
+            if self.options.expected_duration is not None:
+                return self.options.expected_duration
+            return self.source.estimate(key, job, state.read_deadline)
+        return self.schedule.end_window(job, age, estimate)
+
+    def _last_to_end(self, state, keys):
+        """Of the jobs still followed, the one estimated to end last, or None when one of
+        them has no estimate (then every job keeps its own schedule)."""
+        ends = {}
+        for key in keys:
+            job = state.jobs.get(key)
+            window = self._end_window(state, key, job, self._age(state, key, job))
+            if window is None:
+                return None
+            ends[key] = window[1] if window[1] is not None else window[0]
+        return max(ends, key=ends.get) if ends else None
+
+    def _pace_the_fleet(self, state, answers, after):
+        """In a fleet with a batch read, where every round reads every running job: put off
+        every job just answered (without a Retry-After) but the one estimated to end last to
+        max_poll_interval, as the rounds the last job needs read them anyway. Without an
+        estimate for every job, the next round comes at the fleet's cadence (see FLEET_STEP),
+        or earlier while the jobs' own schedules still start short."""
+        due = state.due
+        paced = [key for key in due if key in answers and answers[key][1] is None]
+        last = self._last_to_end(state, list(due))
+        if last is not None:
+            for key in paced:
+                if key != last:
+                    due[key] = min(state.deadline, max(due[key], after + self.schedule.max_poll_interval))
+            return
+        running, since = state.fleet_since
+        if running != len(due):
+            running, since = state.fleet_since = (len(due), after)
+        cadence = self.schedule.fleet_cadence(running, after - since)
+        growing = self.schedule.starts_short(min(state.polls[key] for key in due))
+        for key in paced:
+            due[key] = min(due[key], after + cadence) if growing else min(state.deadline, after + cadence)
 
 
 def describe_jobs(jobs, unseen=()):
@@ -407,7 +568,7 @@ def wait_for(poller, keys, first_delay=None, resume=None):
     if not result.timed_out:
         return result.jobs
     late = dict((key, result.jobs[key]) for key in result.pending())
-    what = poller.what + ('s' if len(late) > 1 else '')
+    what = poller.options.what + ('s' if len(late) > 1 else '')
     message = ('Timed out after %.0f seconds (wait_timeout=%s) waiting for %s %s. It goes on in the cloud; %s.'
                % (result.elapsed, poller.timeout, what, describe_jobs(late, result.unseen), resume or 'wait again later with the same id to resume'))
     if result.unseen:

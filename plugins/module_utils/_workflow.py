@@ -12,9 +12,11 @@ at most once per proof that nothing started, follow.
 The write path is one state machine::
 
     sent --answer usable--------------------------------> accepted --> follow
-      \\--answer lost/cut/unreadable/429/5xx--> unknown --> re-read state
+      \\--answer lost/cut/unreadable/429/5xx--> unknown --> re-read state (again and again
+             while the request may still be processed: see in_flight_window)
              state shows the work started ---------------> recovered --> follow
              state shows nothing started (bounded) -------> sent again after a pause
+             the copy is refused (409, 4xx) --------------> re-read: the first one started --> follow
 
 A write is never sent again while the cloud's state might hold its effect; once it
 was accepted, ``changed`` is true and the job id is in the result before anything
@@ -27,6 +29,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._errors import (
     ApiError,
     ConflictError,
     DbopsError,
+    HttpStatusError,
     ModuleFailure,
     NotFoundError,
     WriteOutcomeUnknown,
@@ -37,6 +40,20 @@ from ansible_collections.dbops.patching.plugins.module_utils._wait import NOT_FO
 MAX_SENDS = 4
 RESEND_BACKOFF_BASE = 2.0
 RESEND_BACKOFF_CAP = 60.0
+# How long a write that got no answer of its own may still be processed, in seconds from the moment the
+# module gave up on it. A request whose answer timed out (or whose connection closed or was cut without a
+# status the module could read, or that a gateway answered 502 or 504 for its upstream) is not dead: the
+# gateway or load balancer in front of the API has handed it
+# to a backend and waits up to its upstream timeout (60 s by default for nginx proxy_read_timeout, Apache
+# ProxyTimeout, AWS ALB/ELB and OCI load balancers), and the backend goes on with it even when that
+# gateway, or this module, stops waiting: closing the connection cancels nothing. So the state proves
+# nothing until the longer of that timeout and the module's own request_timeout (an API allowed to answer
+# that slowly may process that slowly) has passed; the cloud's own delay to show a job it started
+# (a provider's recover() watches it) comes on top. An answer with a status from where the request was
+# handled (HTML or garbled JSON, a 500, a throttle's 429/503) ends it there: one re-read decides.
+GATEWAY_TIMEOUT = 60.0
+# Seconds between two re-reads of the state while that window lasts.
+SETTLE_POLL = 3.0
 
 SEND = 'send'
 FOLLOW = 'follow'
@@ -80,6 +97,10 @@ class WriteAction(object):
         targets that only some of them took)."""
         return False
 
+    def resending(self):
+        """Called once the state has shown nothing started for as long as the lost write
+        could still be processed, right before it is sent again."""
+
     def conflict(self, exc):
         return '%s. Another operation runs; wait for it to end, then run again.' % exc
 
@@ -111,14 +132,14 @@ def send_once(action):
     """Send the write; re-send only while state proves nothing started, at most
     MAX_SENDS times. Returns (ref, first_delay)."""
     run = action.run
+    unknown = None  # the last lost answer: a refusal of a later copy is most likely caused by that write
     for attempt in range(1, MAX_SENDS + 1):
         try:
             ref, first_delay = action.send()
-        except ConflictError as exc:
-            run.result['changed'] = action.started()
-            raise ModuleFailure(action.conflict(exc))
         except WriteOutcomeUnknown as exc:
-            ref = action.recover()
+            unknown = exc
+            window = in_flight_window(run, exc)
+            ref = recover_unknown(action, window)
             if ref:
                 run.warn('%s. The cloud shows that %s started, so it was not sent again.' % (exc, action.subject))
                 return ref, None
@@ -126,10 +147,24 @@ def send_once(action):
                 run.result['changed'] = action.started()
                 raise ModuleFailure('%s. After %d attempts the cloud still shows that %s did not start; nothing was '
                                     'left running. Run the task again later.' % (exc, attempt, action.subject))
-            time.sleep(exc.retry_after or full_jitter(attempt, RESEND_BACKOFF_BASE, RESEND_BACKOFF_CAP, random.uniform))
+            if not window:  # the window was a pause already
+                time.sleep(exc.retry_after or full_jitter(attempt, RESEND_BACKOFF_BASE, RESEND_BACKOFF_CAP, random.uniform))
+            action.resending()
             continue
+        except HttpStatusError as exc:
+            # the cloud refused it (409: another operation runs). After a lost answer, that operation is most
+            # likely the first copy, processed late: the state shows it, and it is followed, not hidden.
+            ref = action.recover() if unknown is not None else None
+            if ref:
+                run.warn('%s. %s was sent again after "%s"; the cloud shows that the first one started, so that one '
+                         'is followed.' % (exc, capitalized(action.subject), unknown))
+                return ref, None
+            run.result['changed'] = action.started()
+            if isinstance(exc, ConflictError):
+                raise ModuleFailure(action.conflict(exc))
+            raise
         except DbopsError:
-            # the cloud refused it, or it never left this machine (no connection, DNS): nothing was accepted
+            # it never left this machine (no connection, DNS): nothing was accepted
             run.result['changed'] = action.started()
             raise
         if not ref:
@@ -141,6 +176,28 @@ def send_once(action):
             raise ModuleFailure('%s was accepted, but neither its answer nor the cloud names its job yet; '
                                 'check the instance before running the task again.' % capitalized(action.subject))
         return ref, first_delay
+
+
+def in_flight_window(run, exc):
+    """Seconds from now during which the server may still process a write whose outcome
+    is unknown (see GATEWAY_TIMEOUT): none once an answer came back from where it was
+    processed, else the longer of a gateway's timeout and the module's request_timeout."""
+    if exc.status is not None and exc.status not in (502, 504):
+        return 0.0
+    return max(GATEWAY_TIMEOUT, float(run.params.get('request_timeout') or 0))
+
+
+def recover_unknown(action, window):
+    """Re-read the state after a lost answer until it shows what the write started, or
+    until one full look (with the cloud's own delay to show a job) began after
+    ``window`` seconds: the ref, or None when the write can no longer have started."""
+    window_end = time.monotonic() + window
+    while True:
+        look_began = time.monotonic()
+        ref = action.recover()
+        if ref or look_began >= window_end:
+            return ref
+        time.sleep(min(SETTLE_POLL, max(0.0, window_end - time.monotonic())))
 
 
 def watch(look, window, every):
@@ -159,11 +216,11 @@ def capitalized(text):
     return text[:1].upper() + text[1:]
 
 
-def read_once(run, fetch, job_id):
-    """Without wait: one read of a job. A read that fails for a passing reason leaves
-    the job unknown (None) with a warning; the write it follows is reported anyway."""
+def read_once(run, source, job_id):
+    """Without wait: one read of a job through its JobSource. A read that fails for a passing
+    reason leaves the job unknown (None) with a warning; the write it follows is reported anyway."""
     try:
-        return fetch(job_id)[0]
+        return source.read(job_id)[0]
     except NotFoundError:
         return None
     except ApiError as exc:
@@ -173,15 +230,15 @@ def read_once(run, fetch, job_id):
         return None
 
 
-def follow_job(run, fetch, job_id, what, key='job', first_delay=None, resume=None, bound=(), grace=NOT_FOUND_GRACE,
-               estimate=None, wait=None):
-    """Wait for one job with the run's wait options (or read it once without wait; ``wait``
-    overrides the run's choice); the last state seen is in ``run.result[key]`` on every exit."""
+def follow_job(run, source, job_id, what, key='job', first_delay=None, resume=None, grace=NOT_FOUND_GRACE, wait=None):
+    """Wait for one job, read through its JobSource, with the run's wait options (or read it once
+    without wait; ``wait`` overrides the run's choice); the last state seen is in ``run.result[key]``
+    on every exit."""
     if not (run.wait if wait is None else wait):
-        run.result[key] = read_once(run, fetch, job_id)
+        run.result[key] = read_once(run, source, job_id)
         return run.result[key]
     try:
-        poller = run.poller(fetch, what, grace=grace, bound=bound, estimate=estimate)
+        poller = run.poller(source, what, grace=grace)
         job = wait_for(poller, [job_id], first_delay=first_delay, resume=resume)[job_id]
     except WaitTimeout as exc:
         run.result[key] = exc.jobs.get(job_id)

@@ -174,13 +174,18 @@ elapsed:
   description: Seconds waited before the timeout.
   returned: when the wait timed out
   type: float
+timed_out:
+  description: Whether the wait ran out before the job(s) ended (the last state seen is returned all the same).
+  returned: always
+  type: bool
+  sample: false
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dbops.patching.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import summarize
-from ansible_collections.dbops.patching.plugins.module_utils._oracle import OracleClient, oracle_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._oracle import ActivityLogJobs, OracleClient, oracle_argument_spec
 from ansible_collections.dbops.patching.plugins.module_utils._runner import argument_spec_of, job_ids_argument_spec, report_jobs, run_module
 from ansible_collections.dbops.patching.plugins.module_utils._runner import wait_argument_spec
 
@@ -198,8 +203,7 @@ FILTERS = (
 def report(run):
     client = OracleClient(run.params, warn=run.warn)
     if run.params['job_id'] is not None or run.params['job_ids'] is not None:
-        report_jobs(run, client.activity_job, 'activity-log job', bound=[client.http], fetch_many=lambda keys: client.running_activities(),
-                    fetch_ended=client.activities_since)
+        report_jobs(run, ActivityLogJobs(client), 'activity-log job')
         return
     if run.params['wait']:
         raise ConfigurationError('wait=true needs job_id or job_ids; a search returns what the activity log holds now.')

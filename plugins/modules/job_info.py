@@ -159,6 +159,11 @@ elapsed:
   returned: when the wait timed out
   type: float
   sample: 3600.2
+timed_out:
+  description: Whether the wait ran out before the job(s) ended (the last state seen is returned all the same).
+  returned: always
+  type: bool
+  sample: false
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -171,8 +176,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._runner import run_
 def report(run):
     instance = OracleClient(run.params, warn=run.warn).instance(run.params['service_type'], run.params['service_name'])
     kind = run.params['kind']
-    report_jobs(run, instance.precheck_job if kind == 'precheck' else instance.patch_job, '%s job' % kind,
-                bound=[instance.http], estimate=instance.duration_estimate(), fetch_many=instance.still_running)
+    report_jobs(run, instance.jobs(instance.precheck_job if kind == 'precheck' else instance.patch_job), '%s job' % kind)
 
 
 def main():

@@ -16,9 +16,12 @@ description:
     the module follows the running job and reports RV(changed=false).
   - When another operation runs on the instance, the module fails and names it instead of sending a request
     the cloud would refuse with HTTP 409.
-  - The apply request is never sent twice. If its answer is lost (timeout, connection reset), the module
-    re-reads the applied patches to learn whether it took effect and follows the job if so; otherwise it
-    fails without sending it again.
+  - The apply request is never sent twice while the instance might hold its effect. If its answer is lost (timeout,
+    connection reset), the module re-reads the applied patches to learn whether it took effect and follows the job
+    if so. A request that got no answer may still be processed, so the applied patches are re-read for the longer of
+    60 seconds and O(request_timeout) before the module concludes that nothing started and sends it again (at most
+    four attempts in all). A 409 answered to such a second request is recovered the same way, and the job of the
+    first is followed with RV(changed=true). See the collection's guide "What happens when the network fails".
   - With O(precheck=true) a patching precheck runs first and must pass; the patch is not applied otherwise.
 author:
   - dbops.patching maintainers (@dbops)
@@ -135,6 +138,11 @@ elapsed:
   description: Seconds waited before the timeout.
   returned: when the wait timed out
   type: float
+timed_out:
+  description: Whether the wait ran out before the job(s) ended (the last state seen is returned all the same).
+  returned: always
+  type: bool
+  sample: false
 diff:
   description: Patch level before and after.
   returned: in diff mode, when changed

@@ -16,8 +16,11 @@ description:
   - Idempotent from the cloud's own state, read before any write. When the patch is already rolled back or
     no longer applied, the module reports RV(changed=false). When its rollback already runs, the module
     follows that job and reports RV(changed=false).
-  - A rollback is never sent twice. If the answer to the rollback request is lost, the module re-reads the
-    applied patches and follows the rollback if it started; otherwise it fails without sending it again.
+  - A rollback is never sent twice while the instance might hold its effect. If the answer to the rollback request
+    is lost, the module re-reads the applied patches and follows the rollback if it started. A request that got no
+    answer may still be processed, so the module re-reads them for the longer of 60 seconds and O(request_timeout)
+    before it concludes that nothing started and sends it again (at most four attempts in all); a 409 answered to
+    that second request is recovered the same way, with RV(changed=true).
     A rollback that already ran and failed is reported, not retried.
 author:
   - dbops.patching maintainers (@dbops)
@@ -115,6 +118,11 @@ elapsed:
   description: Seconds waited before the timeout.
   returned: when the wait timed out
   type: float
+timed_out:
+  description: Whether the wait ran out before the job(s) ended (the last state seen is returned all the same).
+  returned: always
+  type: bool
+  sample: false
 diff:
   description: Patch level before and after.
   returned: in diff mode, when changed

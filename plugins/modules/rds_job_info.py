@@ -147,6 +147,11 @@ elapsed:
   description: Seconds waited before the timeout.
   returned: when the wait timed out
   type: float
+timed_out:
+  description: Whether the wait ran out before the job(s) ended (the last state seen is returned all the same).
+  returned: always
+  type: bool
+  sample: false
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -154,11 +159,12 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.dbops.patching.plugins.module_utils._otc import OtcClient, otc_argument_spec
 from ansible_collections.dbops.patching.plugins.module_utils._runner import ONE_JOB_ID_OR_MANY, argument_spec_of, job_ids_argument_spec, report_jobs
 from ansible_collections.dbops.patching.plugins.module_utils._runner import run_module, wait_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._wait import FunctionSource
 
 
 def report(run):
     client = OtcClient(run.params, warn=run.warn)
-    report_jobs(run, client.rds_job, 'RDS job', bound=[client.http])
+    report_jobs(run, FunctionSource(client.rds_job), 'RDS job')
 
 
 def main():

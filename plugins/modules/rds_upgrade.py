@@ -33,8 +33,10 @@ description:
     primary); the roles of the nodes in RV(instance) are swapped afterwards. There is no downgrade.
   - The write is sent at most once. When its answer is lost (a cut connection, a gateway error after the cloud
     acted, a throttle), the module reads the instance's task lists for O(recovery_window) seconds and follows the
-    upgrade job it finds; it sends again only when none shows, at most four attempts in all. See the collection's
-    guide "What happens when the network fails".
+    upgrade job it finds; it sends again only when none shows, at most four attempts in all. A request that got no
+    answer (a timeout) may still be processed, so the task lists are read until the longer of 60 seconds and
+    O(request_timeout) has passed, and then for O(recovery_window) seconds more. See the collection's guide "What
+    happens when the network fails".
 author:
   - dbops.patching maintainers (@dbops)
 extends_documentation_fragment:
@@ -139,6 +141,11 @@ elapsed:
   description: Seconds waited before the timeout.
   returned: when the wait timed out
   type: float
+timed_out:
+  description: Whether the wait ran out before the job(s) ended (the last state seen is returned all the same).
+  returned: always
+  type: bool
+  sample: false
 diff:
   description: Version before and after.
   returned: in diff mode, when changed

@@ -24,7 +24,9 @@ description:
   - The request is sent at most once per server while CTL might hold its effect. When its answer is lost, cut, unreadable
     or a throttle/gateway status (429, 5xx), the module watches the servers' executions for O(queue_window) seconds;
     the servers that show a new execution are followed (with a warning), and only the servers that still show nothing
-    are sent again, at most four attempts in all. See the collection's guide "What happens when the network fails".
+    are sent again, at most four attempts in all. A request that got no answer (a timeout) may still be processed,
+    so the executions are watched until the longer of 60 seconds and O(request_timeout) has passed, and then for
+    O(queue_window) seconds more. See the collection's guide "What happens when the network fails".
   - With O(wait=true) it follows every server concurrently until its execution ends, and fails when one ends failed or
     canceled, returning RV(executions) with the last state of each.
 author:
@@ -174,6 +176,11 @@ elapsed:
   description: Seconds waited before the timeout.
   returned: when the wait timed out
   type: float
+timed_out:
+  description: Whether the wait ran out before the job(s) ended (the last state seen is returned all the same).
+  returned: always
+  type: bool
+  sample: false
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -150,6 +150,11 @@ elapsed:
   description: Seconds waited before the timeout.
   returned: when the wait timed out
   type: float
+timed_out:
+  description: Whether the wait ran out before the job(s) ended (the last state seen is returned all the same).
+  returned: always
+  type: bool
+  sample: false
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -158,14 +163,16 @@ from ansible_collections.dbops.patching.plugins.module_utils._clc import ClcClie
 from ansible_collections.dbops.patching.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import summarize
 from ansible_collections.dbops.patching.plugins.module_utils._runner import argument_spec_of, report_jobs, run_module, wait_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._wait import FunctionSource
 
 
 def report(run):
     client = ClcClient(run.params, warn=run.warn)
     server_id = run.params['server_id']
     if run.params['execution_id'] is not None:
-        report_jobs(run, lambda key: client.execution(server_id, key), 'execution', key='execution', bound=[client.http],
-                    ids=[run.params['execution_id']])
+        def execution(key, deadline=None):
+            return client.execution(server_id, key, deadline)
+        report_jobs(run, FunctionSource(execution), 'execution', key='execution', ids=[run.params['execution_id']])
         return
     if run.params['wait']:
         raise ConfigurationError('wait=true needs execution_id; the list shows the executions as they are now.')

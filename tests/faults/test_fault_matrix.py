@@ -13,6 +13,7 @@ import json
 
 import pytest
 
+from ansible_collections.dbops.patching.plugins.module_utils import _workflow
 from ansible_collections.dbops.patching.plugins.modules import (
     activity_log_info,
     job_info,
@@ -29,8 +30,17 @@ from ansible_collections.dbops.patching.tests.simulator.client import DOMAIN, PR
 ORACLE_PASSWORD = 'password'
 SECRETS = (ORACLE_PASSWORD, 'otcpassword', 'ctlpassword', 'dXNlcm5hbWU6cGFzc3dvcmQ=')  # the last: base64 of username:password
 
-# name -> (fault rule, how many sends the write takes, whether the cloud acted on the first)
+# The write-fault cells run with a short request_timeout and gateway timeout (the time a write that got no
+# answer may still be processed, _workflow.GATEWAY_TIMEOUT, 60 s in use), as they shorten queue_window and
+# recovery_window: a slow answer is one the server gives SLOW_DELAY seconds after the module stopped waiting.
+WRITE_REQUEST_TIMEOUT = 1
+WRITE_GATEWAY_TIMEOUT = 5.0
+SLOW_DELAY = 4
+
+# name -> (fault rule, how many sends the write takes)
 WRITE_FAULTS = {
+    # processed only after request_timeout: the state shows nothing at first, and must not be taken for proof
+    'slow-answer': (dict(kind='slow', delay=SLOW_DELAY), 1),
     'drop-before': (dict(kind='drop'), 2),
     'drop-after': (dict(kind='drop', after_processing=True), 1),
     'cut-body': (dict(kind='cut'), 1),
@@ -79,6 +89,12 @@ def base_url(api):
     API_URL[0] = api.url
 
 
+@pytest.fixture
+def short_gateway(monkeypatch):
+    monkeypatch.setattr(_workflow, 'GATEWAY_TIMEOUT', WRITE_GATEWAY_TIMEOUT)
+    return dict(request_timeout=WRITE_REQUEST_TIMEOUT)
+
+
 def seed_instance(api, name, applied=False, **patch):
     catalog = dict(dict(patchId='19.21.0.0', toVersion='19.21.0.0', duration=30, precheck_duration=10, rollback_duration=30), **patch)
     api.admin('oracle/instances', dict(service_type='dbaas', name=name, current_version='19.20.0.0', available=[catalog], applied=[]))
@@ -105,11 +121,11 @@ def clean(result):
 # -- write faults -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('fault', sorted(WRITE_FAULTS))
-def test_patch_apply_write_fault(live, api, fault):
+def test_patch_apply_write_fault(live, api, short_gateway, fault):
     rule, sends = WRITE_FAULTS[fault]
     path = seed_instance(api, 'fm-apply')
     api.fault(path=path + '/patches/19\\.21\\.0\\.0$', method='PUT', **rule)
-    result, failed = live.run(patch_apply.main, oracle_args(service_name='fm-apply', patch_id='19.21.0.0'))
+    result, failed = live.run(patch_apply.main, oracle_args(service_name='fm-apply', patch_id='19.21.0.0', **short_gateway))
     clean(result)
     assert not failed, result['msg']
     assert writes(api, 'PUT', path + '/patches/19\\.21\\.0\\.0$') == (sends, 1), 'one accepted apply'
@@ -119,11 +135,11 @@ def test_patch_apply_write_fault(live, api, fault):
 
 
 @pytest.mark.parametrize('fault', sorted(WRITE_FAULTS))
-def test_patch_apply_precheck_write_fault(live, api, fault):
+def test_patch_apply_precheck_write_fault(live, api, short_gateway, fault):
     rule, sends = WRITE_FAULTS[fault]
     path = seed_instance(api, 'fm-check')
     api.fault(path=path + '/patches/checks/19\\.21\\.0\\.0$', method='PUT', **rule)
-    result, failed = live.run(patch_apply.main, oracle_args(service_name='fm-check', patch_id='19.21.0.0', precheck=True))
+    result, failed = live.run(patch_apply.main, oracle_args(service_name='fm-check', patch_id='19.21.0.0', precheck=True, **short_gateway))
     clean(result)
     assert not failed, result['msg']
     assert writes(api, 'PUT', path + '/patches/checks/') == (sends, 1), 'one accepted precheck'
@@ -132,11 +148,11 @@ def test_patch_apply_precheck_write_fault(live, api, fault):
 
 
 @pytest.mark.parametrize('fault', sorted(WRITE_FAULTS))
-def test_patch_precheck_only_write_fault(live, api, fault):
+def test_patch_precheck_only_write_fault(live, api, short_gateway, fault):
     rule, sends = WRITE_FAULTS[fault]
     path = seed_instance(api, 'fm-wave')
     api.fault(path=path + '/patches/checks/19\\.21\\.0\\.0$', method='PUT', **rule)
-    result, failed = live.run(patch_precheck.main, oracle_args(service_name='fm-wave', patch_id='19.21.0.0'))
+    result, failed = live.run(patch_precheck.main, oracle_args(service_name='fm-wave', patch_id='19.21.0.0', **short_gateway))
     clean(result)
     assert not failed, result['msg']
     assert writes(api, 'PUT', path + '/patches/checks/') == (sends, 1), 'one accepted precheck'
@@ -145,11 +161,11 @@ def test_patch_precheck_only_write_fault(live, api, fault):
 
 
 @pytest.mark.parametrize('fault', sorted(WRITE_FAULTS))
-def test_patch_rollback_write_fault(live, api, fault):
+def test_patch_rollback_write_fault(live, api, short_gateway, fault):
     rule, sends = WRITE_FAULTS[fault]
     path = seed_instance(api, 'fm-rollback', applied=True)
     api.fault(path=path + '/patches/[^/]+/rollback$', method='PUT', **rule)
-    result, failed = live.run(patch_rollback.main, oracle_args(service_name='fm-rollback', patch_id='19.21.0.0'))
+    result, failed = live.run(patch_rollback.main, oracle_args(service_name='fm-rollback', patch_id='19.21.0.0', **short_gateway))
     clean(result)
     assert not failed, result['msg']
     assert writes(api, 'PUT', '/rollback$') == (sends, 1), 'one accepted rollback'
@@ -159,11 +175,11 @@ def test_patch_rollback_write_fault(live, api, fault):
 
 
 @pytest.mark.parametrize('fault', sorted(WRITE_FAULTS))
-def test_server_patch_write_fault(live, api, fault):
+def test_server_patch_write_fault(live, api, short_gateway, fault):
     rule, sends = WRITE_FAULTS[fault]
     api.admin('clc/servers', dict(id='FM-SRV', os='linux', patch_duration=30))
     api.fault(path='executePackage$', method='POST', **rule)
-    result, failed = live.run(server_patch.main, clc_args(server_ids=['FM-SRV'], os='linux'))
+    result, failed = live.run(server_patch.main, clc_args(server_ids=['FM-SRV'], os='linux', **short_gateway))
     clean(result)
     assert not failed, result['msg']
     assert writes(api, 'POST', 'executePackage$') == (sends, 1), 'one accepted executePackage'
@@ -174,11 +190,11 @@ def test_server_patch_write_fault(live, api, fault):
 
 
 @pytest.mark.parametrize('fault', sorted(WRITE_FAULTS))
-def test_rds_upgrade_write_fault(live, api, fault):
+def test_rds_upgrade_write_fault(live, api, short_gateway, fault):
     rule, sends = WRITE_FAULTS[fault]
     api.admin('otc/instances', dict(name='fm-rds', version='8.0.21', upgrade_seconds=30))
     api.fault(path='db-upgrade$', method='POST', **rule)
-    result, failed = live.run(rds_upgrade.main, otc_args(instance_name='fm-rds', recovery_window=2))
+    result, failed = live.run(rds_upgrade.main, otc_args(instance_name='fm-rds', recovery_window=2, **short_gateway))
     clean(result)
     assert not failed, result['msg']
     assert writes(api, 'POST', 'db-upgrade$') == (sends, 1), 'one accepted db-upgrade'

@@ -8,12 +8,15 @@ edits none of them.
 
 Acme's API: POST /v1/login {user, password} -> {token}; X-Acme-Token on every call;
 GET /v1/jobs/{id} -> {id, state: QUEUED|WORKING|DONE|BROKEN, percent};
-POST /v1/databases/{db}/restart -> {job}; GET /v1/databases/{db}/jobs -> [job...]."""
+POST /v1/databases/{db}/restart -> {job}; GET /v1/databases/{db}/jobs -> [job...];
+GET /v1/databases -> [{name}]."""
 
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.dbops.patching.plugins.module_utils import _http
+from ansible_collections.dbops.patching.plugins.module_utils._providers import Inventory, Provider, register
 from ansible_collections.dbops.patching.plugins.module_utils._jobs import make_job, map_status, parse_percent, status_table
+from ansible_collections.dbops.patching.plugins.module_utils._wait import FunctionSource
 from ansible_collections.dbops.patching.plugins.module_utils._workflow import SEND, WriteAction, fail_unless_succeeded, follow_job
 
 JOB_STATUS = status_table(pending='QUEUED', running='WORKING', succeeded='DONE', failed='BROKEN')
@@ -59,8 +62,8 @@ class AcmeClient(object):
         self.warn = warn
         self.http = _http.client_for(params, _http.check_url('acme_url', params['acme_url']), AcmeAuth(params), warn=warn)
 
-    def job(self, job_id):
-        response = self.http.get('/v1/jobs/%s' % _http.segment('job_id', job_id))
+    def job(self, job_id, deadline=None):
+        response = self.http.get('/v1/jobs/%s' % _http.segment('job_id', job_id), deadline=deadline)
         return normalize_job(response.json(), self.warn), response.retry_after()
 
     def jobs_of(self, database):
@@ -91,5 +94,20 @@ class Restart(WriteAction):
 
     def follow(self, ref, first_delay=None):
         self.run.result['job_id'] = ref
-        job = follow_job(self.run, self.client.job, ref, 'Acme job', first_delay=first_delay, bound=[self.client.http])
+        job = follow_job(self.run, FunctionSource(self.client.job), ref, 'Acme job', first_delay=first_delay)
         fail_unless_succeeded(job, 'The restart of %s ended %s.' % (self.database, job and job['state']))
+
+
+def inventory_hosts(params, options, warn):
+    client = AcmeClient(params, warn)
+    return [(database['name'], dict(dbops_cloud='acme', dbops_database=database['name']))
+            for database in client.http.get('/v1/databases').json()]
+
+
+# Its files outside this one are under ROOT, the shared ones as the lines a real cloud would add to them.
+PROVIDER = register(Provider(
+    name='acme', title='Acme (test-only)', argument_spec=acme_argument_spec,
+    modules=('acme_job_info', 'acme_restart'), waiting=('acme_job_info', 'acme_restart'), writing=('acme_restart',),
+    credential_type='acme.yml', inventory=Inventory(inventory_hosts, configured_by=('acme_url',)), safe_patch=None,
+    simulator='acme_sim.py', guide='docs/docsite/rst/guide_acme.rst', root='tests/unit/fourth_cloud',
+    fault_matrix='test_fourth_cloud.py'))

@@ -56,10 +56,12 @@ class AcmeCloud(object):
             self.tokens.add(token)
             return Reply(200, {'token': token})
         job, db = _JOB_RE.match(request.path), _DB_RE.match(request.path)
-        if not (job or db):
+        if not (job or db or request.path == '/v1/databases'):
             return None
         if request.headers.get('X-Acme-Token') not in self.tokens:
             return Reply(401, {'message': 'no token'})
+        if request.path == '/v1/databases':
+            return Reply(200, [{'name': name} for name in sorted(self.databases)])
         if job:
             return Reply(200, self._job(job.group('id'))) if job.group('id') in self.jobs else Reply(404, {'message': 'no job'})
         if db.group('db') not in self.databases:

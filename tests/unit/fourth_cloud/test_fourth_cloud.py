@@ -23,6 +23,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._runner import (
     run_module,
     wait_argument_spec,
 )
+from ansible_collections.dbops.patching.plugins.module_utils._wait import FunctionSource
 from ansible_collections.dbops.patching.plugins.module_utils._workflow import run_write
 from ansible_collections.dbops.patching.tests.simulator.clouds import CLOUDS
 from ansible_collections.dbops.patching.tests.simulator.server import Simulator
@@ -38,7 +39,7 @@ def acme_job_info():
     """What plugins/modules/acme_job_info.py would hold below its documentation."""
     argument_spec = argument_spec_of(_acme.acme_argument_spec(), job_ids_argument_spec(), wait_argument_spec(wait_default=False))
     run_module(AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **ONE_JOB_ID_OR_MANY),
-               lambda run: report_jobs(run, _acme.AcmeClient(run.params, run.warn).job, 'Acme job'))
+               lambda run: report_jobs(run, FunctionSource(_acme.AcmeClient(run.params, run.warn).job), 'Acme job'))
 
 
 def acme_restart():

@@ -4,6 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The dbops.patching.instances inventory plugin against the simulator (in process, real HTTP)."""
 
+import importlib
 import json
 
 import pytest
@@ -27,11 +28,25 @@ ENV_VARS = ('ORACLE_PAAS_API_URL', 'ORACLE_PAAS_IDENTITY_DOMAIN', 'ORACLE_PAAS_U
 NAME = 'dbops.patching.instances'
 
 
+class CollectionFragments(object):
+    """ansible-core's fragment loader, which also finds this collection's fragments without a collection loader."""
+
+    @staticmethod
+    def get(name, *args, **kwargs):
+        if not name.startswith('dbops.patching.'):
+            return fragment_loader.get(name, *args, **kwargs)
+        if name.count('.') != 2:
+            return None  # dbops.patching.<file>.<VARIABLE>: asked again for the file
+        fragment = importlib.import_module('ansible_collections.dbops.patching.plugins.doc_fragments.' + name.split('.')[2]).ModuleDocFragment()
+        fragment.ansible_name = name
+        return fragment
+
+
 @pytest.fixture(scope='module', autouse=True)
 def option_definitions():
     """Register the plugin's options from its own documentation (with the constructed and inventory_cache
-    fragments), as the plugin loader does: the tests need no collection loader."""
-    doc = get_docstring(instances.__file__, fragment_loader, collection_name='dbops.patching', plugin_type='inventory')[0]
+    fragments, and each cloud's inventory fragment of this collection), as the plugin loader does."""
+    doc = get_docstring(instances.__file__, CollectionFragments(), collection_name='dbops.patching', plugin_type='inventory')[0]
     C.config.initialize_plugin_configuration_definitions('inventory', NAME, doc['options'])
 
 

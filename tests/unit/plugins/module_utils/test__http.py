@@ -199,11 +199,31 @@ def test_the_deadline_bounds_every_pause_and_request_timeout():
         now[0] += seconds
 
     http = _http.HttpClient(BASE, session=session, sleep=sleep, clock=lambda: now[0])
-    http.deadline = 103.0
     with pytest.raises(_http.HttpStatusError):
-        http.get('/x')
+        http.get('/x', deadline=103.0)
     assert now[0] == 103.0, 'three 429s asking for 8 s each cost only the 3 s left'
     assert [c['timeout'] for c in session.seen] == [3.0, 1.0], 'request timeouts shrink to the time left (at least 1 s)'
+
+
+def test_a_read_given_a_deadline_stops_retrying_at_it_and_one_without_keeps_the_retry_bound():
+    now = [0.0]
+
+    def sleep(seconds):
+        now[0] += seconds
+
+    busy = [Call('GET', BASE + '/x', status=503) for dummy in range(6)]
+    bounded = FakeSession(list(busy))
+    http = _http.HttpClient(BASE, session=bounded, sleep=sleep, clock=lambda: now[0], rand=lambda low, high: high, backoff_base=2.0)
+    with pytest.raises(_http.HttpStatusError) as info:
+        http.get('/x', deadline=5.0)
+    assert now[0] == 5.0 and info.value.attempts == 3, 'pauses of 2 and 4 s: the second is cut to the 3 s left, then no more'
+    assert [c['timeout'] for c in bounded.seen] == [5.0, 3.0, 1.0]
+    now[0] = 0.0
+    unbounded = FakeSession(list(busy))
+    http = _http.HttpClient(BASE, session=unbounded, sleep=sleep, clock=lambda: now[0], rand=lambda low, high: high, backoff_base=2.0)
+    with pytest.raises(_http.HttpStatusError) as info:
+        http.get('/x')
+    assert info.value.attempts == 6 and [c['timeout'] for c in unbounded.seen] == [30] * 6, 'the client itself keeps no deadline'
 
 
 def test_401_refreshes_the_login_once():

@@ -278,7 +278,7 @@ def test_concurrent_polls_that_hit_an_expired_token_share_one_new_login():
     session = ExpiringSession()
     client = _otc.OtcClient(dict(auth_url=IAM, rds_url=RDS, project_id=PROJECT, username='alice', password=PASSWORD,
                                  validate_certs=True, ca_path=None, request_timeout=30), session=session)
-    result = _wait.Poller(client.rds_job, timeout=0, max_workers=6).run(['j%d' % n for n in range(6)])
+    result = _wait.Poller(_wait.FunctionSource(client.rds_job), timeout=None, options=_wait.WaitOptions(max_workers=6)).run(['j%d' % n for n in range(6)])
     assert all(job['state'] == 'succeeded' for job in result.jobs.values())
     assert session.logins == 2, 'one login, then one renewal for all six polls'
 

@@ -6,7 +6,7 @@
 import json
 
 from ansible_collections.dbops.patching.plugins.module_utils import _progress
-from ansible_collections.dbops.patching.plugins.module_utils._wait import Poller
+from ansible_collections.dbops.patching.plugins.module_utils._wait import FunctionSource, Poller, WaitClock, WaitOptions
 
 RUNNING = dict(id='j1', state='running', terminal=False, progress=40, message='x' * 500)
 
@@ -42,11 +42,11 @@ def test_the_poller_reports_every_round(tmp_path):
     def sleep(seconds):
         clock[0] += seconds
 
-    def fetch(key):
+    def fetch(key, deadline=None):
         done = clock[0] >= 4
         return dict(RUNNING, id=key, state='succeeded' if done else 'running', terminal=done), None
 
-    poller = Poller(fetch, timeout=60, interval=2, clock=lambda: clock[0], sleep=sleep,
+    poller = Poller(FunctionSource(fetch), timeout=60, options=WaitOptions(interval=2), clock=WaitClock(lambda: clock[0], sleep),
                     progress=lambda jobs, elapsed, final=False: seen.append((dict(jobs), elapsed, final)))
     poller.run(['a'])
     assert [final for unused_jobs, unused_elapsed, final in seen] == [False, False, True]

@@ -26,9 +26,10 @@ class Exit(Exception):
 class FakeModule(object):
     """Just what the runner uses of AnsibleModule."""
 
-    def __init__(self, check_mode=False, **params):
+    def __init__(self, check_mode=False, argument_spec=None, **params):
         self.params = dict(wait=False, wait_timeout=3600, poll_interval=None, request_timeout=30)
         self.params.update(params)
+        self.argument_spec = argument_spec or {}
         self.check_mode = check_mode
         self._diff = False
         self.warnings = []
@@ -107,8 +108,8 @@ def test_requested_job_ids(params, expected):
 
 
 def test_the_run_poller_takes_the_wait_options():
-    poller = _runner.Run(FakeModule(wait_timeout=60, poll_interval=5.0)).poller(lambda key: None, 'job', grace=3)
-    assert (poller.timeout, poller.interval, poller.grace, poller.what) == (60, 5.0, 3, 'job')
+    poller = _runner.Run(FakeModule(wait_timeout=60, poll_interval=5.0)).poller(_wait.FunctionSource(lambda key, deadline=None: None), 'job', grace=3)
+    assert (poller.timeout, poller.options.interval, poller.options.grace, poller.options.what) == (60, 5.0, 3, 'job')
 
 
 def test_run_module_exits_with_the_result_and_deduplicated_warnings():
@@ -155,47 +156,69 @@ def test_api_errors_come_with_structured_details():
 def test_report_jobs_without_wait_reads_each_once_and_a_missing_job_is_data():
     answers = {'1': job('1'), '2': job('2', 'running')}
 
-    def fetch(job_id):
+    def fetch(job_id, deadline=None):
         if job_id not in answers:
             raise NotFoundError('no job %s' % job_id)
         return answers[job_id], None
 
     r = _runner.Run(FakeModule(job_ids=['1', '2', '3']))
-    _runner.report_jobs(r, fetch, 'job')
+    _runner.report_jobs(r, _wait.FunctionSource(fetch), 'job')
     assert r.result['exists'] is False and r.result['missing'] == ['3']
     assert [j and j['id'] for j in r.result['jobs']] == ['1', '2', None]
     assert r.result['summary'] == dict(pending=0, running=1, succeeded=1, failed=0, canceled=0, unknown=0, total=2)
     single = _runner.Run(FakeModule())
-    _runner.report_jobs(single, fetch, 'execution', key='execution', ids=['1'])
+    _runner.report_jobs(single, _wait.FunctionSource(fetch), 'execution', key='execution', ids=['1'])
     assert single.result['exists'] is True and single.result['execution']['state'] == 'succeeded' and 'jobs' not in single.result
 
 
 def test_report_jobs_without_wait_raises_a_failed_read():
-    def fetch(job_id):
+    def fetch(job_id, deadline=None):
         raise HttpStatusError('GET /j: HTTP 503', status=503)
 
     with pytest.raises(HttpStatusError):
-        _runner.report_jobs(_runner.Run(FakeModule(job_id='1')), fetch, 'job')
+        _runner.report_jobs(_runner.Run(FakeModule(job_id='1')), _wait.FunctionSource(fetch), 'job')
 
 
 def test_report_jobs_timeout_returns_every_job(clock):
     states = {'1': 'running', '2': 'failed'}
     r = _runner.Run(FakeModule(job_ids=['1', '2'], wait=True, wait_timeout=10, poll_interval=5))
     with pytest.raises(_wait.WaitTimeout) as info:
-        _runner.report_jobs(r, lambda job_id: (job(job_id, states[job_id]), None), 'RDS job')
+        _runner.report_jobs(r, _wait.FunctionSource(lambda job_id, deadline=None: (job(job_id, states[job_id]), None)), 'RDS job')
     assert str(info.value).startswith('Timed out after 10 seconds (wait_timeout=10) waiting for RDS job 1 (running: RUNNING).')
     assert [j['state'] for j in r.result['jobs']] == ['running', 'failed']
     assert info.value.result['elapsed'] == 10
 
 
 def test_report_jobs_timeout_before_the_api_shows_a_job_reports_it_missing(clock):
-    def fetch(job_id):
+    def fetch(job_id, deadline=None):
         if job_id == 'fresh':
             raise NotFoundError('GET /jobs: HTTP 400: DBS.200543: The job does not exist.')
         return job(job_id, 'running'), None
 
     r = _runner.Run(FakeModule(job_ids=['j1', 'fresh'], wait=True, wait_timeout=10, poll_interval=5))
     with pytest.raises(_wait.WaitTimeout) as info:
-        _runner.report_jobs(r, fetch, 'RDS job')
+        _runner.report_jobs(r, _wait.FunctionSource(fetch), 'RDS job')
     assert 'Not shown by the API yet (unknown so far): fresh (GET /jobs: HTTP 400: DBS.200543' in str(info.value)
     assert r.result['exists'] is False and r.result['missing'] == ['fresh'] and r.result['jobs'][1] is None
+
+
+def test_a_module_with_wait_options_says_whether_its_wait_timed_out(clock):
+    def wait(r):
+        _runner.report_jobs(r, _wait.FunctionSource(lambda job_id, deadline=None: (job(job_id, 'running'), None)), 'job')
+
+    spec = _runner.wait_argument_spec(False)
+    assert run(FakeModule(argument_spec=spec, job_id='1'), wait).result['timed_out'] is False
+    timed_out = run(FakeModule(argument_spec=spec, job_id='1', wait=True, wait_timeout=10, poll_interval=5), wait)
+    assert timed_out.failed and timed_out.result['timed_out'] is True and timed_out.result['job']['state'] == 'running'
+    assert 'timed_out' not in run(FakeModule(), lambda r: None).result, 'a module without wait options has no wait to time out'
+
+
+def test_a_look_without_a_wait_puts_no_deadline_on_its_reads():
+    seen = []
+
+    def fetch(job_id, deadline=None):
+        seen.append(deadline)
+        return job(job_id), None
+
+    _runner.report_jobs(_runner.Run(FakeModule(job_ids=['1', '2'])), _wait.FunctionSource(fetch), 'job')
+    assert seen == [None, None], 'each read keeps the client\'s own request timeout and retries'

@@ -32,8 +32,37 @@ class Cloud(object):
         return job, self.retry_after
 
 
+class Source(_wait.JobSource):
+    """A test cloud's reads as a JobSource: ``fetch_many`` answers RunningJobs, ``fetch_ended`` {key: job}."""
+
+    def __init__(self, fetch, estimate=None, fetch_many=None, fetch_ended=None):
+        self.fetch, self.expected, self.fetch_many, self.fetch_ended = fetch, estimate, fetch_many, fetch_ended
+        self.reads_running = fetch_many is not None
+        self.reads_ended = fetch_ended is not None
+
+    def read(self, key, deadline=None):
+        return self.fetch(key)
+
+    def read_running(self, keys, deadline=None):
+        return self.fetch_many(keys)
+
+    def read_ended(self, last_jobs, deadline=None):
+        return self.fetch_ended(last_jobs)
+
+    def estimate(self, key, job, deadline=None):
+        return self.expected(key, job) if self.expected else None
+
+
+def make_poller(fetch, timeout, interval=None, clock=None, sleep=None, rand=None, max_workers=_wait.DEFAULT_WORKERS, what='job',
+                estimate=None, max_poll_interval=_wait.MAX_POLL_INTERVAL, wall=None, fetch_many=None, fetch_ended=None):
+    """A Poller built from the keywords the tests use."""
+    options = _wait.WaitOptions(interval=interval, max_poll_interval=max_poll_interval, what=what, max_workers=max_workers)
+    return _wait.Poller(Source(fetch, estimate, fetch_many, fetch_ended), timeout, options=options,
+                        clock=_wait.WaitClock(monotonic=clock, sleep=sleep, wall=wall, rand=rand))
+
+
 def poller(cloud, clock, **kwargs):
-    return _wait.Poller(cloud.fetch, clock=clock.monotonic, sleep=clock.sleep, rand=lambda low, high: 1.0, **kwargs)
+    return make_poller(cloud.fetch, clock=clock.monotonic, sleep=clock.sleep, rand=lambda low, high: 1.0, **kwargs)
 
 
 def test_adaptive_interval_grows_to_the_cap():
@@ -159,7 +188,7 @@ def test_missing_jobs_keep_being_polled():
         calls.append(clock.now)
         return (None, None) if len(calls) < 3 else (make_job(key, 'DONE', 'succeeded'), None)
 
-    result = _wait.Poller(fetch, timeout=100, interval=1, clock=clock.monotonic, sleep=clock.sleep).run(['a'])
+    result = make_poller(fetch, timeout=100, interval=1, clock=clock.monotonic, sleep=clock.sleep).run(['a'])
     assert result.jobs['a']['state'] == 'succeeded' and len(calls) == 3
 
 
@@ -199,11 +228,11 @@ def test_retry_after_above_the_cap_is_capped():
 
 
 def test_adaptive_interval_jitter_is_only_at_the_cap_and_around_it():
-    p = _wait.Poller(lambda key: (None, None), timeout=10, rand=lambda low, high: high)
+    p = _wait.Schedule(rand=lambda low, high: high)
     assert [round(p.next_interval(n, None, None), 4) for n in (1, 2, 3)] == [2.0, 6.0, 18.0]
     assert round(p.next_interval(50, None, None), 4) == 30.0, 'the steady cadence is jittered below 30 s, never above'
     assert p.next_interval(50, make_job('a', 'R', 'running', progress=80), None) == 2.0, 'near the end (no start time)'
-    low = _wait.Poller(lambda key: (None, None), timeout=10, rand=lambda low, high: low)
+    low = _wait.Schedule(rand=lambda low, high: low)
     assert low.next_interval(50, None, None) == 27.0
 
 
@@ -291,25 +320,20 @@ def test_a_lasting_read_failure_is_raised():
         poller(cloud, clock, timeout=30, interval=10).run(['a'])
 
 
-def test_the_deadline_is_lent_to_the_clients_for_the_length_of_the_run():
+def test_every_read_gets_the_deadline_of_the_wait():
     clock = FakeClock(0)
     seen = []
 
-    class Client(object):
-        deadline = None
-
-    client = Client()
-
-    def fetch(key):
-        seen.append(client.deadline)
+    def fetch(key, deadline=None):
+        seen.append(deadline)
         return make_job(key, 'DONE', 'succeeded'), None
 
-    _wait.Poller(fetch, timeout=40, clock=clock.monotonic, sleep=clock.sleep, bound=[client]).run(['a'])
-    assert seen == [40] and client.deadline is None
+    _wait.Poller(_wait.FunctionSource(fetch), timeout=40, clock=_wait.WaitClock(clock.monotonic, clock.sleep)).run(['a'])
+    assert seen == [40]
 
 
 def test_defaults_use_the_real_clock_without_sleeping_for_terminal_jobs():
-    p = _wait.Poller(lambda key: (make_job(key, 'DONE', 'succeeded'), None), timeout=5)
+    p = _wait.Poller(_wait.FunctionSource(lambda key, deadline=None: (make_job(key, 'DONE', 'succeeded'), None)), timeout=5)
     result = p.run(['a'])
     assert not result.timed_out and result.polls == 1 and result.elapsed >= 0
 
@@ -326,7 +350,7 @@ class Listing(Cloud):
         self.lists += 1
         if self.lists <= self.fail_lists:
             raise HttpStatusError('GET /list: HTTP 503', status=503)
-        return dict((key, True) for key in keys if self.clock.now < self.ends[key])
+        return _wait.RunningJobs(unchanged=[key for key in keys if self.clock.now < self.ends[key]])
 
 
 def test_a_batch_round_reads_every_running_job_and_only_the_last_one_densely():
@@ -361,7 +385,7 @@ class Blind(Listing):
 
     def fetch_many(self, keys):
         self.lists += 1
-        return {}
+        return _wait.RunningJobs()
 
 
 def test_a_batch_read_that_keeps_missing_running_jobs_is_dropped():
@@ -411,8 +435,8 @@ class RunningList(Listing):
 
     def fetch_many(self, keys):
         self.lists += 1
-        return dict((key, make_job(key, 'RUNNING', 'running', started_at='1970-01-01T00:00:00Z'))
-                    for key in keys if self.clock.now < self.ends[key])
+        return _wait.RunningJobs(dict((key, make_job(key, 'RUNNING', 'running', started_at='1970-01-01T00:00:00Z'))
+                                      for key in keys if self.clock.now < self.ends[key]))
 
     def fetch_ended(self, jobs):
         self.ended_reads += 1
@@ -449,3 +473,86 @@ def test_a_failed_read_of_how_jobs_ended_reads_them_on_their_own():
     result = poller(cloud, clock, timeout=7200, fetch_many=cloud.fetch_many, fetch_ended=broken).run(list(ends))
     assert all(job['state'] == 'succeeded' for job in result.jobs.values()) and cloud.ended_reads == 1
     assert all(cloud.fetches[key] == 1 for key in ends)
+
+
+def test_the_schedule_starts_short_and_honours_what_was_asked_for():
+    schedule = _wait.Schedule(rand=lambda low, high: high)
+    assert [schedule.short_start(n) for n in (1, 2, 3, 4)] == [2.0, 6.0, 18.0, 54.0]
+    assert schedule.starts_short(3) and not schedule.starts_short(4), '54 s is past the steady 30 s'
+    assert schedule.next_interval(1, None, 90.0) == 60.0, 'a Retry-After, never above max_poll_interval'
+    assert _wait.Schedule(interval=5).next_interval(1, None, 90.0) == 5.0, 'poll_interval wins over Retry-After'
+    assert schedule.next_interval(50, None, None, age=3000.0) == 60.0, 'a job 50 minutes old: its age / AGE_SHARE'
+
+
+def test_the_end_window_comes_from_the_progress_else_from_the_estimate_asked_only_then():
+    asked = []
+
+    def estimate():
+        asked.append(1)
+        return (600.0, 900.0)
+
+    running = make_job('a', 'RUNNING', 'running', progress=50)
+    assert _wait.Schedule.end_window(running, 100.0, estimate) == (100.0 * 100 / 51 - 100.0, 100.0)
+    assert asked == [], 'the progress percent decides: no estimate (it may cost a read)'
+    assert _wait.Schedule.end_window(make_job('a', 'RUNNING', 'running'), 700.0, estimate) == (-100.0, 200.0) and asked == [1]
+    assert _wait.Schedule.end_window(make_job('a', 'DONE', 'succeeded'), 700.0, estimate) is None
+
+
+def test_the_interval_follows_the_end_window():
+    schedule = _wait.Schedule(rand=lambda low, high: high)
+    assert schedule.next_interval(5, None, None, window=(300.0, 400.0)) == 60.0, 'far from its end: at most max_poll_interval'
+    assert schedule.next_interval(5, None, None, window=(40.0, 400.0)) == 20.0, 'half the time to its earliest end'
+    assert schedule.next_interval(5, None, None, window=(-10.0, 190.0)) == 10.0, 'inside the window: about 20 reads across it'
+    assert schedule.next_interval(5, None, None, window=(-200.0, -100.0)) == 25.0, 'late: a quarter of the delay'
+    assert schedule.next_interval(5, None, None, window=(-10.0, None)) == 30.0, 'no latest end: the steady cadence'
+
+
+def test_a_jobs_age_is_from_its_start_time_else_from_when_it_was_first_seen():
+    started = make_job('a', 'RUNNING', 'running', started_at='1970-01-01T00:01:40Z')
+    assert _wait.Schedule.age(started, 400.0, 5.0) == 300.0
+    assert _wait.Schedule.age(make_job('a', 'RUNNING', 'running'), 400.0, 5.0) == 5.0
+    assert _wait.Schedule.age(None, 400.0, -1.0) == 0.0
+
+
+def test_a_fleets_rounds_follow_how_many_jobs_still_run_and_for_how_long():
+    schedule = _wait.Schedule()
+    assert schedule.fleet_cadence(1, 0.0) == 5.0 and schedule.fleet_cadence(4, 0.0) == 20.0
+    assert schedule.fleet_cadence(1, 1800.0) == 30.0, 'a straggler alone for half an hour: every 30 s'
+    assert schedule.fleet_cadence(100, 0.0) == 60.0, 'never sparser than max_poll_interval'
+
+
+def test_the_wait_state_keeps_each_answer_and_drops_a_batch_read_in_one_place():
+    state = _wait.WaitState(['a', 'b', 'c'], start=0.0, timeout=100.0, first=0.0, batch_reads=[_wait.RUNNING, _wait.ENDED])
+    assert state.read_deadline == 100.0 and state.ready(0.0) == ['a', 'b', 'c']
+    assert state.take('a', make_job('a', 'DONE', 'succeeded'), 10.0) is False and 'a' not in state.due
+    assert state.take('b', make_job('b', 'RUNNING', 'running'), 10.0) is True and state.first_seen == {'a': 10.0, 'b': 10.0}
+    assert state.take('c', make_job('c', 'RUNNING', 'running'), 100.0) is False and state.late == ['c'], 'the last look'
+    for dummy in range(_wait.BATCH_MISSES - 1):
+        state.count_miss()
+    assert state.uses(_wait.RUNNING) and state.uses(_wait.ENDED)
+    state.count_miss()
+    assert not state.uses(_wait.RUNNING) and not state.uses(_wait.ENDED)
+    look = _wait.WaitState(['a'], start=5.0, timeout=0, first=5.0, batch_reads=[], bounded=False)
+    assert look.deadline == 5.0 and look.read_deadline is None
+
+
+def test_a_function_source_reads_one_job_with_the_deadline_and_has_no_batch_read():
+    seen = []
+
+    def fetch(key, deadline=None):
+        seen.append((key, deadline))
+        return make_job(key, 'DONE', 'succeeded'), 3.0
+
+    source = _wait.FunctionSource(fetch, estimate=lambda key, job: 600.0)
+    assert source.read('a', 42.0)[1] == 3.0 and seen == [('a', 42.0)]
+    assert source.estimate('a', None, 42.0) == 600.0 and _wait.FunctionSource(fetch).estimate('a', None) is None
+    assert not source.reads_running and not source.reads_ended
+
+
+def test_the_users_expected_duration_wins_over_the_sources_estimate():
+    clock = FakeClock(0)
+    cloud = Cloud(clock, {'a': 1800})
+    options = _wait.WaitOptions(expected_duration=1800.0)
+    source = _wait.FunctionSource(lambda key, deadline=None: cloud.fetch(key), estimate=lambda key, job: 60.0)
+    _wait.Poller(source, 7200, options=options, clock=_wait.WaitClock(clock.monotonic, clock.sleep, rand=lambda low, high: 1.0)).run(['a'])
+    assert clock.now - 1800 <= 2.0 and cloud.fetches['a'] <= 60, 'the schedule of test_an_expected_duration_without_progress_gives_the_same_schedule'

@@ -54,20 +54,53 @@ class Scripted(_workflow.WriteAction):
         self.followed.append(ref)
 
 
+class Clock(object):
+    """time.monotonic and time.sleep that only move when the workflow sleeps."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.slept = []
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 @pytest.fixture
-def sleeps(monkeypatch):
-    slept = []
-    monkeypatch.setattr(_workflow.time, 'sleep', slept.append)
+def clock(monkeypatch):
+    fake = Clock()
+    monkeypatch.setattr(_workflow.time, 'sleep', fake.sleep)
+    monkeypatch.setattr(_workflow.time, 'monotonic', fake.monotonic)
     monkeypatch.setattr(_workflow.random, 'uniform', lambda low, high: high)
-    return slept
+    return fake
+
+
+@pytest.fixture
+def sleeps(clock):
+    return clock.slept
 
 
 def run(**params):
-    return _runner.Run(FakeModule(**params))
+    module = FakeModule(**params)
+    if not hasattr(module, 'argument_spec'):
+        module.argument_spec = {}  # no wait options: no timed_out in the result
+    return _runner.Run(module)
 
 
 def lost(status=None, retry_after=None):
     return WriteOutcomeUnknown('PUT /p: answer lost', method='PUT', path='/p', status=status, retry_after=retry_after)
+
+
+def timed_out():
+    return WriteOutcomeUnknown('PUT /p: no answer within 1.0s after the request was sent (ReadTimeout)', method='PUT', path='/p')
+
+
+# the looks at the state while a write that got no answer may still be processed: one at once, then one every
+# SETTLE_POLL seconds, the last one when the window has passed
+SETTLE_LOOKS = int(_workflow.GATEWAY_TIMEOUT // _workflow.SETTLE_POLL) + 1
 
 
 def test_an_accepted_write_is_followed_and_changed(sleeps):
@@ -86,8 +119,8 @@ def test_running_work_is_followed_and_finished_work_left_alone(sleeps):
 
 
 def test_check_mode_predicts_the_change_with_its_diff_and_sends_nothing(sleeps):
-    r = _runner.Run(FakeModule(check_mode=True, wait=True))
-    r.diff_mode = True
+    r = run(wait=True)
+    r.check_mode = r.diff_mode = True
     action = Scripted(r, answers=['never'])
     _workflow.run_write(action)
     assert action.sent == 0 and r.result == dict(changed=True, diff={'before': 1, 'after': 2}) and r.wait is False
@@ -101,10 +134,100 @@ def test_a_lost_answer_the_state_explains_is_never_sent_again(sleeps):
 
 
 def test_a_throttled_write_is_sent_again_after_its_retry_after_once_the_state_shows_nothing(sleeps):
-    action = Scripted(run(), answers=[lost(503, 9.0), lost(), 'j2'], recoveries=[None, None])
+    action = Scripted(run(), answers=[lost(503, 9.0), lost(500), 'j2'], recoveries=[None, None])
     _workflow.run_write(action)
     assert action.sent == 3 and action.followed == ['j2']
     assert sleeps == [9.0, 8.0], 'Retry-After first, else full jitter (base 2 s)'
+
+
+@pytest.mark.parametrize('exc', [timed_out(), lost(), lost(502), lost(504)], ids=['read-timeout', 'closed-without-answer', '502', '504'])
+def test_a_write_without_an_answer_is_not_sent_again_while_it_may_still_be_processed(clock, exc):
+    """The slow answer: the state shows nothing at first, and the write lands later, inside the window."""
+    late = SETTLE_LOOKS - 1
+    action = Scripted(run(request_timeout=1), answers=[exc, 'never'], recoveries=[None] * (late - 1) + ['j9'])
+    _workflow.run_write(action)
+    assert action.sent == 1 and action.followed == ['j9'] and action.run.result['changed'] is True
+    assert clock.slept == [_workflow.SETTLE_POLL] * (late - 1), 'the state is re-read, not slept through blind'
+    assert 'the scripted write started, so it was not sent again' in action.run.warnings[0]
+
+
+def test_a_write_without_an_answer_is_sent_again_only_once_the_window_has_passed(clock):
+    start = clock.now
+    sent_at = []
+
+    class Timed(Scripted):
+        def send(self):
+            sent_at.append(clock.now - start)
+            return super(Timed, self).send()
+
+    action = Timed(run(request_timeout=1), answers=[timed_out(), 'j2'], recoveries=[None] * SETTLE_LOOKS)
+    _workflow.run_write(action)
+    assert action.sent == 2 and action.followed == ['j2'] and not action.recoveries, 'every look was made'
+    assert sent_at == [0, _workflow.GATEWAY_TIMEOUT], 'sent again once the window passed, without another pause'
+
+
+def test_the_window_is_the_longer_of_a_gateway_timeout_and_request_timeout(clock):
+    assert _workflow.GATEWAY_TIMEOUT == 60
+    assert _workflow.in_flight_window(run(request_timeout=1), timed_out()) == 60
+    assert _workflow.in_flight_window(run(request_timeout=300), timed_out()) == 300
+    assert _workflow.in_flight_window(run(request_timeout=300), lost(504)) == 300
+    for answered in (lost(503, 1.0), lost(429), lost(500), lost(200)):
+        assert _workflow.in_flight_window(run(request_timeout=300), answered) == 0, 'an answer ends the request'
+
+
+def test_the_last_look_begins_after_the_window_so_a_cloud_delay_to_show_a_job_comes_on_top(clock):
+    """recover() of a cloud that shows a job late watches for that delay itself: the last one begins
+    once the window has passed."""
+    began = []
+
+    class Watching(Scripted):
+        def recover(self):
+            began.append(clock.now)
+            clock.now += 10.0  # a watch of the cloud's own delay
+            return super(Watching, self).recover()
+
+    action = Watching(run(), answers=[timed_out(), 'j3'], recoveries=[None] * 20)
+    window_end = clock.now + _workflow.GATEWAY_TIMEOUT
+    _workflow.run_write(action)
+    assert began[-1] >= window_end and all(b < window_end for b in began[:-1])
+    assert action.sent == 2
+
+
+def test_the_copy_refused_after_a_lost_answer_is_the_first_write_followed_with_changed_true(sleeps):
+    """PSM refuses a second apply with 409 while the first, processed late, runs: that job is ours."""
+    busy = ConflictError('PUT /p: HTTP 409: Another patching operation (job [4208393]) is in progress', status=409)
+    action = Scripted(run(), answers=[lost(500), busy], recoveries=[None, '4208393'])
+    _workflow.run_write(action)
+    assert action.sent == 2 and action.followed == ['4208393']
+    assert action.run.result['changed'] is True and action.run.result['job_id'] == '4208393'
+    assert 'HTTP 409' in action.run.warnings[0] and 'the first one started, so that one is followed' in action.run.warnings[0]
+
+
+def test_a_copy_refused_after_a_lost_answer_with_nothing_of_ours_in_the_state_fails_unchanged(sleeps):
+    busy = ConflictError('PUT /p: HTTP 409: busy', status=409)
+    action = Scripted(run(), answers=[lost(503), busy], recoveries=[None, None])
+    with pytest.raises(ModuleFailure) as info:
+        _workflow.run_write(action)
+    assert action.run.result['changed'] is False and 'HTTP 409: busy' in str(info.value) and not action.recoveries
+
+
+def test_a_first_conflict_is_not_taken_for_our_own_write(sleeps):
+    action = Scripted(run(), answers=[ConflictError('PUT /p: HTTP 409: busy', status=409)], recoveries=['other'])
+    with pytest.raises(ModuleFailure):
+        _workflow.run_write(action)
+    assert action.recoveries == ['other'], 'no re-read: nothing of ours can run'
+
+
+def test_a_write_sent_again_tells_the_action_once(sleeps):
+    told = []
+
+    class Telling(Scripted):
+        def resending(self):
+            told.append(self.sent)
+
+    action = Telling(run(), answers=[lost(503), lost(503), 'j4'], recoveries=[None, None])
+    _workflow.run_write(action)
+    assert told == [1, 2]
 
 
 def test_a_write_that_never_takes_gives_up_after_the_bound_with_changed_false(sleeps):
@@ -136,10 +259,17 @@ def test_a_refused_or_never_sent_write_changes_nothing(sleeps, refusal):
 
 
 def test_a_refusal_after_a_lost_answer_the_state_explained_as_nothing_changes_nothing(sleeps):
-    action = Scripted(run(), answers=[lost(status=503), HttpStatusError('PUT /p: HTTP 400: bad', status=400)], recoveries=[None])
+    action = Scripted(run(), answers=[lost(status=503), HttpStatusError('PUT /p: HTTP 400: bad', status=400)], recoveries=[None, None])
     with pytest.raises(HttpStatusError):
         _workflow.run_write(action)
-    assert action.run.result['changed'] is False and action.sent == 2
+    assert action.run.result['changed'] is False and action.sent == 2 and not action.recoveries, 'the state was read again'
+
+
+def test_a_refusal_after_a_lost_answer_the_state_explains_follows_the_first_write(sleeps):
+    action = Scripted(run(), answers=[lost(status=503), HttpStatusError('PUT /p: HTTP 400: already running', status=400)],
+                      recoveries=[None, 'j5'])
+    _workflow.run_write(action)
+    assert action.followed == ['j5'] and action.run.result['changed'] is True
 
 
 def test_an_answer_without_a_job_id_is_completed_from_the_state(sleeps):

@@ -5,11 +5,15 @@
 
 import requests
 
+from ansible_collections.dbops.patching.plugins.module_utils import _workflow
 from ansible_collections.dbops.patching.plugins.modules import patch_apply
 from ansible_collections.dbops.patching.tests.unit.plugins.modules.oracle_payloads import (
     API, APPLIED, ARGS, AVAILABLE, BASE, PASSWORD, PATCH_ID, applied_record, available, write_answer,
 )
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call, dns_failure
+
+# the looks at the state while a write without an answer may still be processed (see _workflow.GATEWAY_TIMEOUT)
+SETTLE_LOOKS = int(_workflow.GATEWAY_TIMEOUT // _workflow.SETTLE_POLL) + 1
 
 APPLY_ARGS = dict(ARGS, patch_id=PATCH_ID)
 APPLY_URL = BASE + '/patches/' + PATCH_ID
@@ -179,16 +183,33 @@ def test_lost_answer_is_recovered_from_the_applied_list_and_never_resent(runner)
 
 
 def test_lost_answer_without_effect_is_sent_again_once_the_state_proves_nothing_started(runner):
+    # a timed-out PUT may still be processed: the state is re-read until that can no longer happen
     result = runner.success(patch_apply.main, APPLY_ARGS, [
         Call('GET', APPLIED, json_body=[]),
         Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
         Call('PUT', APPLY_URL, raises=requests.exceptions.ReadTimeout('read timed out')),
-        Call('GET', APPLIED, json_body=[]),
+    ] + [Call('GET', APPLIED, json_body=[])] * SETTLE_LOOKS + [
         Call('PUT', APPLY_URL, status=202, json_body=write_answer('5000')),
         Call('GET', JOB_URL, status=202, json_body=job('COMPLETED', False)),
     ])
     assert result['changed'] is True and result['job_id'] == '5000'
     assert len(runner.session.writes()) == 2
+    assert runner.clock.sleeps[:SETTLE_LOOKS - 1] == [_workflow.SETTLE_POLL] * (SETTLE_LOOKS - 1)
+
+
+def test_an_apply_processed_after_its_answer_timed_out_is_followed_never_sent_again(runner):
+    """The slow answer (issue 25): PSM shows the apply only seconds after the module stopped waiting."""
+    result = runner.success(patch_apply.main, APPLY_ARGS, [
+        Call('GET', APPLIED, json_body=[]),
+        Call('GET', AVAILABLE, json_body=available(PATCH_ID)),
+        Call('PUT', APPLY_URL, raises=requests.exceptions.ReadTimeout('read timed out')),
+        Call('GET', APPLIED, json_body=[]),
+        Call('GET', APPLIED, json_body=[]),
+        Call('GET', APPLIED, json_body=job('IN_PROGRESS', True)),
+        Call('GET', JOB_URL, status=202, json_body=job('COMPLETED', False)),
+    ])
+    assert result['changed'] is True and result['job_id'] == '5000'
+    assert len(runner.session.writes()) == 1
 
 
 def test_a_write_that_never_shows_in_the_state_gives_up_after_the_bound(runner):

@@ -6,11 +6,15 @@
 import pytest
 import requests
 
+from ansible_collections.dbops.patching.plugins.module_utils import _workflow
 from ansible_collections.dbops.patching.plugins.modules import patch_rollback
 from ansible_collections.dbops.patching.tests.unit.plugins.modules.oracle_payloads import (
     API, APPLIED, ARGS, BASE, PATCH_ID, ROLLBACK_ID, applied_record, write_answer,
 )
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call
+
+# the looks at the state while a write without an answer may still be processed (see _workflow.GATEWAY_TIMEOUT)
+SETTLE_LOOKS = int(_workflow.GATEWAY_TIMEOUT // _workflow.SETTLE_POLL) + 1
 
 ROLLBACK_URL = BASE + '/patches/%s/rollback' % ROLLBACK_ID
 JOB_URL = BASE + '/patches/applied/job/4208393'
@@ -123,7 +127,7 @@ def test_lost_answer_without_trace_is_sent_again_after_the_state_proves_nothing_
     result = runner.success(patch_rollback.main, dict(ARGS, patch_id=PATCH_ID), [
         Call('GET', APPLIED, json_body=[applied_record()]),
         Call('PUT', ROLLBACK_URL, raises=requests.exceptions.ReadTimeout('read timed out')),
-        Call('GET', APPLIED, json_body=[applied_record()]),
+    ] + [Call('GET', APPLIED, json_body=[applied_record()])] * SETTLE_LOOKS + [  # it may still be processed until then
         Call('PUT', ROLLBACK_URL, status=202, json_body=write_answer('4208393')),
         Call('GET', JOB_URL, status=202, json_body=rolling('COMPLETED_ROLLBACK', False)),
     ])

@@ -9,6 +9,7 @@ import time
 import pytest
 import requests
 
+from ansible_collections.dbops.patching.plugins.module_utils import _workflow
 from ansible_collections.dbops.patching.plugins.modules import server_patch, server_patch_info
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call
 
@@ -237,13 +238,16 @@ def test_lost_answer_is_recovered_and_never_resent(runner):
     assert len(posts(runner)) == 1
 
 
-def test_lost_answer_follows_the_servers_that_started_and_sends_again_to_the_others_after_the_queue_window(runner):
+def test_lost_answer_follows_the_servers_that_started_and_sends_again_to_the_others_after_the_queue_window(runner, monkeypatch):
+    # the timed-out POST may still be processed for 1 s (request_timeout, the gateway's timeout made 0), then
+    # one more look of queue_window seconds begins: 2 looks of 3 reads each
+    monkeypatch.setattr(_workflow, 'GATEWAY_TIMEOUT', 0.0)
     s2_before = [summary('VA1-1', 'COMPLETED')]
-    result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1', 'S2'], os='linux', queue_window=4), [
+    result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1', 'S2'], os='linux', queue_window=4, request_timeout=1), [
         login(), executions('S1', []), executions('S2', s2_before),
         post(['S1', 'S2'], raises=requests.exceptions.ReadTimeout('slow')),
         executions('S1', [summary('VA1-9', 'RUNNING')]),
-        executions('S2', s2_before), executions('S2', s2_before), executions('S2', s2_before),
+    ] + [executions('S2', s2_before)] * 6 + [
         post(['S2']),
         execution('S1', 'VA1-9'),
         queue('S2', 'executing'), executions('S2', s2_before + [summary('VA1-10', 'RUNNING')]), execution('S2', 'VA1-10'),
@@ -256,11 +260,13 @@ def test_lost_answer_follows_the_servers_that_started_and_sends_again_to_the_oth
     assert any('S2 show no new execution 4.0s after a lost executePackage answer' in w for w in result['warnings'])
 
 
-def test_lost_answer_without_trace_is_sent_again_after_the_queue_window(runner):
-    result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux', queue_window=2, wait=False), [
+def test_lost_answer_without_trace_is_sent_again_after_the_queue_window(runner, monkeypatch):
+    monkeypatch.setattr(_workflow, 'GATEWAY_TIMEOUT', 0.0)  # the POST may still be processed for request_timeout=1 s
+    result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux', queue_window=2, wait=False, request_timeout=1), [
         login(), executions('S1', []),
         post(['S1'], raises=requests.exceptions.ReadTimeout('slow')),
-        executions('S1', []), executions('S1', []),
+        executions('S1', []), executions('S1', []),  # a look of queue_window seconds
+        executions('S1', []), executions('S1', []),  # one more, begun once the POST can no longer be processed
         post(['S1']),
         queue('S1', 'notStarted'),
     ])
