@@ -40,6 +40,18 @@ class ClcCloud(object):
     """The v2 API (login, queue) and the patching service of one account."""
 
     name = 'clc'
+
+    @staticmethod
+    def environment(base_url, ca_path=None):
+        """The environment variables of the collection's clc options that reach this simulator."""
+        env = dict(CLC_V2_API_URL=base_url, CLC_PATCHING_URL=base_url, CLC_V2_API_USERNAME=USERNAME, CLC_V2_API_PASSWD=PASSWORD,
+                   CLC_ACCT_ALIAS=ALIAS)
+        return dict(env, CLC_CA_PATH=ca_path) if ca_path else env
+
+    @staticmethod
+    def variables(base_url):
+        """The integration_config.yml variables of the collection's own targets."""
+        return dict(clc_api_url=base_url, clc_patching_url=base_url, clc_username=USERNAME, clc_password=PASSWORD, clc_account_alias=ALIAS)
     config = {'clc_token_ttl': 14 * 86400.0, 'clc_queue_delay': 2.0}  # simulated seconds
     seeds = {'clc': 'seed_server', 'clc_groups': 'seed_group'}
     admin_seeds = {'clc/servers': 'seed_server', 'clc/groups': 'seed_group'}

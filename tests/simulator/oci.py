@@ -222,6 +222,18 @@ class OciCloud(object):
     """OCI Base Database patching and the work requests that follow it, for signed requests."""
 
     name = 'oci'
+
+    @staticmethod
+    def environment(base_url, ca_path=None):
+        """The environment variables of the collection's oci options that reach this simulator."""
+        env = environment(base_url)
+        return dict(env, OCI_CA_PATH=ca_path) if ca_path else env
+
+    @staticmethod
+    def variables(base_url):
+        """The integration_config.yml variables of the collection's own targets."""
+        return dict(oci_user=oci_signing.USER, oci_tenancy=oci_signing.TENANCY, oci_fingerprint=oci_signing.FINGERPRINT,
+                    oci_key_file=oci_signing.KEY_FILE, oci_region=REGION, oci_database_url=base_url, oci_work_requests_url=base_url)
     config = {
         # opc-work-request-id on the PUT answers: "one", "none" (oracle.oci's "known implementation issue"
         # of dbaas, fact 14) or "list" (two OCIDs, comma-separated: "Multiple OCID values are returned in a

@@ -149,6 +149,18 @@ class OracleCloud(object):
     """The patch API and the activity log of one identity domain."""
 
     name = 'oracle'
+
+    @staticmethod
+    def environment(base_url, ca_path=None):
+        """The environment variables of the collection's oracle options that reach this simulator."""
+        env = dict(ORACLE_PAAS_API_URL=base_url, ORACLE_PAAS_IDENTITY_DOMAIN=DOMAIN, ORACLE_PAAS_USERNAME=USERNAME,
+                   ORACLE_PAAS_PASSWORD=PASSWORD)
+        return dict(env, ORACLE_PAAS_CA_PATH=ca_path) if ca_path else env
+
+    @staticmethod
+    def variables(base_url):
+        """The integration_config.yml variables of the collection's own targets."""
+        return dict(oracle_api_url=base_url, oracle_identity_domain=DOMAIN, oracle_username=USERNAME, oracle_password=PASSWORD)
     config = {'activity_filter_shape': 'wrapped'}  # or 'list': a bare list
     seeds = {'oracle': 'seed_instance', 'activities': 'seed_activity'}  # --fixtures sections
     admin_seeds = {'oracle/instances': 'seed_instance', 'oracle/activities': 'seed_activity'}

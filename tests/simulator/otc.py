@@ -62,6 +62,19 @@ class OtcCloud(object):
     """IAM and the RDS job API of one project."""
 
     name = 'otc'
+
+    @staticmethod
+    def environment(base_url, ca_path=None):
+        """The environment variables of the collection's otc options that reach this simulator."""
+        env = dict(OS_AUTH_URL=base_url + '/v3', OTC_RDS_URL=base_url, OS_PROJECT_ID=PROJECT_ID, OS_PROJECT_NAME=PROJECT_NAME,
+                   OS_USER_DOMAIN_NAME=DOMAIN_NAME, OS_USERNAME=USERNAME, OS_PASSWORD=PASSWORD)
+        return dict(env, OTC_CA_PATH=ca_path) if ca_path else env
+
+    @staticmethod
+    def variables(base_url):
+        """The integration_config.yml variables of the collection's own targets."""
+        return dict(otc_auth_url=base_url + '/v3', otc_rds_url=base_url, otc_project_id=PROJECT_ID, otc_project_name=PROJECT_NAME,
+                    otc_domain_name=DOMAIN_NAME, otc_username=USERNAME, otc_password=PASSWORD)
     project_id = PROJECT_ID
     config = {'otc_job_grace_seconds': 5.0, 'otc_token_ttl': 86400.0, 'otc_window_delay': 3600.0,
               'otc_jobs_report_all': 0.0, 'otc_list_minor_versions': 0.0}

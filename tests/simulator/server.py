@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The simulator's HTTP server: simulated time, the shared state, routing, fault
-injection and request counters. The clouds live in oracle.py, otc.py and clc.py,
+injection and request counters. The clouds live in their own modules (see clouds.py),
 the admin API in admin.py, the fault rules in faults.py.
 
     sim = Simulator(time_scale=30).start()

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from ansible_collections.dbops.patching.plugins.module_utils import _http, _providers
+from ansible_collections.dbops.patching.tests.simulator.clouds import CLOUDS
 from ansible_collections.dbops.patching.tests.unit.fourth_cloud import _acme
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -135,7 +136,11 @@ def simulator_module(provider):
     if not os.path.exists(path(provider, provider.simulator)):
         return ['no simulator module %s' % provider.simulator]
     text = read(provider, provider.simulator)
-    return [] if "name = '%s'" % provider.name in text else ['%s declares no cloud named %s' % (provider.simulator, provider.name)]
+    if "name = '%s'" % provider.name not in text:
+        return ['%s declares no cloud named %s' % (provider.simulator, provider.name)]
+    if provider.shipped and provider.name not in [cloud.name for cloud in CLOUDS]:
+        return ['the simulator does not find the cloud of %s' % provider.simulator]
+    return []
 
 
 def fault_rows(provider):
