@@ -95,4 +95,10 @@ options:
     type: list
     elements: str
     default: []
+notes:
+  - "CenturyLink Cloud: host name the server id; variables C(dbops_cloud=clc), C(dbops_server_id),
+    C(dbops_account_alias), C(dbops_os) (V(linux) or V(windows), as M(dbops.patching.server_patch) takes it),
+    C(dbops_group_id), C(dbops_status) and C(ansible_host) (its first internal address). The servers of each group
+    of O(clc_groups) and of its sub-groups, read with C(GET /v2/groups/{alias}/{groupId}) and
+    C(GET /v2/servers/{alias}/{serverId}). They are not in O(patch_group): the safe_patch role does not patch servers."
 '''

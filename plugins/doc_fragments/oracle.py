@@ -96,4 +96,10 @@ options:
     default:
       - dbaas
       - MySQLCS
+notes:
+  - "Oracle PaaS: host name the service name; variables C(safe_patch_cloud=oracle), C(safe_patch_service_type),
+    C(safe_patch_service_name), C(dbops_cloud), C(dbops_status), C(dbops_version); groups C(dbops_oracle_dbaas) and
+    C(dbops_oracle_mysqlcs). Listed with Database Classic's C(GET /paas/service/dbcs/api/v1.1/instances/{identityDomainId})
+    and MySQL Cloud Service's C(GET /paas/api/v1.1/instancemgmt/{identityDomainId}/services/MySQLCS/instances);
+    configured by O(oracle_identity_domain)."
 '''

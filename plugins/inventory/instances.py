@@ -30,6 +30,7 @@ extends_documentation_fragment:
   - dbops.patching.oracle.inventory
   - dbops.patching.otc.inventory
   - dbops.patching.clc.inventory
+  - dbops.patching.oci.inventory
 requirements:
   - requests (on the controller)
 options:
@@ -40,7 +41,7 @@ options:
     choices: [dbops.patching.instances]
   clouds:
     description:
-      - The clouds to list, by name (V(oracle), V(otc), V(clc)...). By default, every cloud that is configured here or
+      - The clouds to list, by name (V(oracle), V(otc), V(clc), V(oci)). By default, every cloud that is configured here or
         through the environment (see each cloud's note).
       - A cloud named here whose settings are missing is an error that names the missing option.
     type: list

@@ -14,6 +14,7 @@ import sys
 
 import yaml
 
+from ansible_collections.dbops.patching.tests.simulator import oci
 from ansible_collections.dbops.patching.tests.simulator.client import DOMAIN
 
 INSTANCES = 40
@@ -134,3 +135,45 @@ def test_a_host_pattern_that_matches_nothing_fails_the_run(api, tmp_path):
     assert run.returncode != 0, run.stdout[-2000:]
     assert 'The host pattern databses matches no host of the inventory' in run.stdout
     assert api.admin('requests', method='GET')['count'] == 0, 'nothing was sent'
+
+
+def test_a_mixed_fleet_stops_after_an_oci_patch_that_cannot_be_rolled_back(api, tmp_path):
+    """Oracle PaaS and OCI hosts in one batch (safe_patch_cloud a host variable, which max_fail_percentage cannot
+    see): the Oracle instances wait together and end applied or rolled back, the failed OCI patch ends
+    failed_no_rollback with its lifecycleDetails, and the next batch starts nothing (not_run, no request)."""
+    api.admin('reset', {'time_scale': 60})
+    for name, fail in (('mix-ora1', False), ('mix-ora2', True), ('mix-ora3', False)):
+        patch = dict(patchId='19.21.0.0', toVersion='19.21.0.0', duration=120, precheck_duration=30, rollback_duration=60, fail=fail)
+        api.admin('oracle/instances', dict(service_type='dbaas', name=name, current_version='19.20.0.0', available=[patch]))
+    hosts = {'mix-ora1': {}, 'mix-ora2': {}}
+    for name, fail in (('mixoci1', False), ('mixoci2', True)):
+        api.admin('oci/db_systems', dict(display_name=name, id='ocid1.dbsystem.oc1.iad.aaaa' + name, version='19.20.0.0.0', patches=[
+            dict(id='ocid1.dbpatch.oc1.iad.aaaa' + name, version='19.21.0.0.0', duration=120, fail=fail,
+                 fail_details='ORA-01034: ORACLE not available (%s)' % name)]))
+        hosts[name] = {'safe_patch_cloud': 'oci', 'safe_patch_db_system_id': 'ocid1.dbsystem.oc1.iad.aaaa' + name,
+                       'safe_patch_patch_id': 'ocid1.dbpatch.oc1.iad.aaaa' + name}
+    hosts['mix-ora3'] = {}
+    for name in ('mix-ora1', 'mix-ora2', 'mix-ora3'):
+        hosts[name]['safe_patch_service_name'] = name
+    with open(str(tmp_path / 'inventory.yml'), 'w') as handle:
+        yaml.safe_dump({'databases': {'hosts': hosts, 'vars': {'safe_patch_patch_id': '19.21.0.0', 'safe_patch_wait_timeout': 600,
+                                                               'safe_patch_poll_interval': 1}}}, handle, sort_keys=False)
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_PATH, ORACLE_PAAS_API_URL=api.url,
+               ORACLE_PAAS_IDENTITY_DOMAIN=DOMAIN, ORACLE_PAAS_USERNAME='username', ORACLE_PAAS_PASSWORD='password',
+               ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_HANDLERS='true', **oci.environment(api.url))
+    run = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', str(tmp_path / 'inventory.yml'),
+                          os.path.join(COLLECTION, 'playbooks', 'safe_patch.yml'), '-e', 'safe_patch_serial=4',
+                          '-e', 'safe_patch_report_dir=%s' % tmp_path],
+                         env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert run.returncode == 2, run.stdout[-4000:] + run.stderr[-2000:]
+    with open(str(tmp_path / 'safe_patch.json')) as handle:
+        report = json.load(handle)
+    rows = dict((row['host'], row) for row in report['results'])
+    assert dict((host, row['outcome']) for host, row in rows.items()) == {
+        'mix-ora1': 'applied', 'mix-ora2': 'rolled_back', 'mixoci1': 'applied', 'mixoci2': 'failed_no_rollback', 'mix-ora3': 'not_run'}
+    assert report['stopped_by'] == ['mixoci2']
+    assert 'ORA-01034: ORACLE not available (mixoci2)' in rows['mixoci2']['message']
+    assert 'cannot be rolled back' in rows['mixoci2']['message']
+    assert api.admin('requests', method='GET', params={'path': '/instances/mix-ora3/'})['count'] == 0
+    state = api.admin('state', method='GET')['oci']['db_systems']['ocid1.dbsystem.oc1.iad.aaaamixoci2']
+    assert (state['lifecycle_state'], state['version']) == ('AVAILABLE', '19.20.0.0.0')

@@ -190,9 +190,10 @@ class Target(object):
         self.system = None  # a home's DB system
         self.homes = []  # a system's homes
 
-    def etag(self):
+    def etag(self, revision=None):
         """A 64-hex etag like the service's; it changes with every state change of the resource."""
-        return hashlib.sha256(('%s:%d' % (self.id, self.revision)).encode('ascii')).hexdigest()
+        revision = self.revision if revision is None else revision
+        return hashlib.sha256(('%s:%d' % (self.id, revision)).encode('ascii')).hexdigest()
 
     def path(self):
         return '%s/%s/%s' % (API, 'dbSystems' if self.kind == 'dbSystem' else 'dbHomes', self.id)
@@ -213,6 +214,8 @@ class Operation(object):
         self.failed = failed
         self.details = details
         self.work_requests = []
+        self.visible_at = started  # oci_entry_delay: reads show it from then on
+        self.before = None  # what reads show until then: the target's and the patch's fields before it
 
     def done(self, now):
         return now >= self.started + self.duration
@@ -250,6 +253,16 @@ class OciCloud(object):
         'oci_default_limit': 100.0,
         # seconds a request's date may be off the real clock ("more than 5 minutes": 401)
         'oci_max_clock_skew': oci_signing.MAX_CLOCK_SKEW,
+        # 1: accepting an operation changes the target's etag, so a copy of the PUT sent with the etag read
+        # before it gets 412; 0: the etag moves only when the operation ends, so a copy gets 409 IncorrectState
+        # (the note's open question 5.5, on which its write-once scheme 5.2 rests: a GUESS either way)
+        'oci_accept_changes_etag': 1.0,
+        # simulated seconds during which reads do not show an accepted operation yet: GetDbSystem/GetDbHome
+        # answer the target as it was (AVAILABLE, the old lastPatchHistoryEntryId and etag), the history
+        # hides the entry (its GET is 404) and the patch its new lastAction; the PUT itself sees the truth.
+        # Oracle documents lastPatchHistoryEntryId as "updated as soon as a patch operation starts"
+        # (db_system.go), so 0 is the default; a read lag is what a lost answer must survive all the same.
+        'oci_entry_delay': 0.0,
     }
     seeds = {'oci': 'seed_db_system', 'oci_keys': 'seed_key'}  # --fixtures sections
     admin_seeds = {'oci/db_systems': 'seed_db_system', 'oci/keys': 'seed_key'}
@@ -267,6 +280,8 @@ class OciCloud(object):
         value = float(value)
         if key == 'oci_default_limit' and not 1 <= value <= MAX_LIMIT:
             raise ValueError('oci_default_limit is between 1 and %d' % MAX_LIMIT)
+        if key == 'oci_entry_delay' and value < 0:
+            raise ValueError('oci_entry_delay is a number of simulated seconds, at least 0')
         return value
 
     def __init__(self, state):
@@ -405,6 +420,8 @@ class OciCloud(object):
     def _start(self, target, patch, action, patch_options):
         now = self.state.now()
         wall = self.state.wall_at(now)
+        before = dict(lifecycle_state=target.lifecycle_state, last_entry_id=target.last_entry_id, revision=target.revision,
+                      patch=(patch.last_action, patch.state, patch.details))
         failed = bool(patch.options.get('precheck_fail' if action == 'PRECHECK' else 'fail'))
         details = None
         if failed:
@@ -429,7 +446,10 @@ class OciCloud(object):
         patch.details = None
         if action == 'APPLY' or self.state.config['oci_precheck_updating']:
             target.lifecycle_state = 'UPDATING'
-        target.revision += 1  # GUESS: accepting an operation changes the etag (the note's §5.2 depends on it)
+        if self.state.config['oci_accept_changes_etag']:
+            target.revision += 1  # GUESS: accepting an operation changes the etag (the note's §5.2 depends on it)
+        operation.before = before
+        operation.visible_at = now + float(self.state.config['oci_entry_delay'])
         count = {'one': 1, 'list': 2}.get(self.state.config['oci_work_request_header'], 1)
         for number in range(count):
             work_id = ocid('coreservicesworkrequest', target.region, 'work/%s/%d' % (entry_id, number))
@@ -506,8 +526,30 @@ class OciCloud(object):
         document.update(home.fields)
         return document
 
-    def _document(self, target, summary=False):
-        return self._system_document(target, summary) if target.kind == 'dbSystem' else self._home_document(target, summary)
+    def _document(self, target, summary=False, as_read=True):
+        """The target as a read shows it (``as_read``: an operation still out of sight, oci_entry_delay, is
+        not in it), or as it is (the PUT's own answer)."""
+        document = self._system_document(target, summary) if target.kind == 'dbSystem' else self._home_document(target, summary)
+        unseen = self._unseen(target) if as_read else None
+        if unseen is not None:
+            document['lifecycleState'] = unseen.before['lifecycle_state']
+            if document.get('lastPatchHistoryEntryId') is not None:
+                document['lastPatchHistoryEntryId'] = unseen.before['last_entry_id']
+        return document
+
+    def _unseen(self, target):
+        """The operation on ``target`` that reads do not show yet (oci_entry_delay), or None."""
+        operation = target.operation
+        if operation is None or operation.before is None or self.state.now() >= operation.visible_at:
+            return None
+        return operation
+
+    def _patch_document(self, target, patch):
+        document = patch.document()
+        unseen = self._unseen(target)
+        if unseen is not None and unseen.patch is patch:
+            document['lastAction'], document['lifecycleState'], document['lifecycleDetails'] = unseen.before['patch']
+        return document
 
     # -- HTTP ---------------------------------------------------------------------------
 
@@ -578,7 +620,8 @@ class OciCloud(object):
         sub = match.group('sub')
         if sub is None:
             if request.method == 'GET':
-                return Reply(200, self._document(target), headers={'etag': target.etag()})
+                unseen = self._unseen(target)
+                return Reply(200, self._document(target), headers={'etag': target.etag(unseen.before['revision'] if unseen else None)})
             if request.method == 'PUT':
                 return self._update(request, target)
             return self._method_not_allowed(request)
@@ -593,16 +636,17 @@ class OciCloud(object):
                 current = version_key(target.version)
                 patches = [p for p in target.patches.values() if version_key(p.version) > current]
                 patches.sort(key=lambda p: (p.time_released, version_key(p.version)), reverse=True)
-                return self._list(request, [p.document() for p in patches])
+                return self._list(request, [self._patch_document(target, p) for p in patches])
             patch = target.patches.get(item)
             if patch is None:
                 return self._not_found('Patch', item)
-            return Reply(200, patch.document())
+            return Reply(200, self._patch_document(target, patch))
+        unseen = self._unseen(target)
         if item is None:
             # newest first (GUESS)
-            return self._list(request, [dict(e) for e in reversed(target.history)])
+            return self._list(request, [dict(e) for e in reversed(target.history) if not (unseen and e is unseen.entry)])
         found = self.entries.get(item)
-        if found is None or found[0] is not target:
+        if found is None or found[0] is not target or (unseen and found[1] is unseen.entry):
             return self._not_found('PatchHistoryEntry', item)
         entry = found[1]
         etag = hashlib.sha256(json.dumps(entry, sort_keys=True).encode('utf-8')).hexdigest()
@@ -752,9 +796,9 @@ class OciCloud(object):
             # "A dry run request does not actually creating or updating a resource and is used only to perform
             # validation on the submitted data" (update_db_system docstring); that it validates a patch is a GUESS.
             return Reply(200, self._document(target), headers={'etag': target.etag()})
-        before = self._document(target)
+        before = self._document(target, as_read=False)
         operation = self._start(target, patch, action, patch_options)
-        document = before if self.state.config['oci_put_answer'] == 'before' else self._document(target)
+        document = before if self.state.config['oci_put_answer'] == 'before' else self._document(target, as_read=False)
         headers = {'etag': target.etag()}
         if self.state.config['oci_work_request_header'] != 'none':
             headers['opc-work-request-id'] = ','.join(operation.work_requests)

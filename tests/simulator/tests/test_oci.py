@@ -416,6 +416,45 @@ def test_the_put_answer_and_list_summary_knobs(api):
         api.config(oci_put_answer='sometimes')
 
 
+def test_the_accept_changes_etag_knob_makes_a_copy_409_instead_of_412(api):
+    api.config(oci_accept_changes_etag=0)
+    ids = seed(api, duration=30)
+    etag = system(api, ids).headers['etag']
+    first = apply(api, ids, etag=etag)
+    assert first.status_code == 200 and first.headers['etag'] == etag, 'accepting did not move the etag'
+    copy = apply(api, ids, etag=etag)
+    assert copy.status_code == 409 and copy.json()['code'] == 'IncorrectState', 'one operation at a time all the same'
+    api.advance(31)
+    assert system(api, ids).headers['etag'] != etag, 'the end of the operation moves it'
+
+
+def test_the_entry_delay_knob_hides_an_accepted_operation_from_reads_only(api):
+    api.config(oci_entry_delay=40)
+    ids = seed(api, duration=100)
+    path = '%s/%s' % (SYSTEMS, ids['id'])
+    before = system(api, ids)
+    answer = apply(api, ids, etag=before.headers['etag'])
+    entry_id = answer.json()['lastPatchHistoryEntryId']
+    assert answer.status_code == 200 and answer.json()['lifecycleState'] == 'UPDATING' and entry_id, 'the PUT sees the truth'
+    seen = system(api, ids)
+    assert (seen.json()['lifecycleState'], seen.json()['lastPatchHistoryEntryId']) == ('AVAILABLE', None)
+    assert seen.headers['etag'] == before.headers['etag'], 'a read shows the old etag'
+    assert api.oci('GET', path + '/patchHistoryEntries').json() == []
+    assert api.oci('GET', '%s/patchHistoryEntries/%s' % (path, entry_id)).status_code == 404
+    patch = api.oci('GET', '%s/patches/%s' % (path, ids['db_system_patch_ids'][0])).json()
+    assert (patch['lastAction'], patch['lifecycleState']) == (None, None)
+    listed = api.oci('GET', SYSTEMS + '?compartmentId=' + COMPARTMENT).json()
+    assert listed[0]['lifecycleState'] == 'AVAILABLE'
+    copy = apply(api, ids, etag=before.headers['etag'])
+    assert copy.status_code == 412, 'the write path sees the moved etag'
+    api.advance(41)
+    seen = system(api, ids).json()
+    assert (seen['lifecycleState'], seen['lastPatchHistoryEntryId']) == ('UPDATING', entry_id)
+    assert [e['id'] for e in api.oci('GET', path + '/patchHistoryEntries').json()] == [entry_id]
+    with pytest.raises(requests.HTTPError):
+        api.config(oci_entry_delay=-1)
+
+
 def test_dry_run_validates_without_starting(api):
     ids = seed(api)
     answer = api.oci(

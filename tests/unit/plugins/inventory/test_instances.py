@@ -17,6 +17,7 @@ from ansible.plugins.loader import fragment_loader
 from ansible.utils.plugin_docs import get_docstring
 
 from ansible_collections.dbops.patching.plugins.inventory import instances
+from ansible_collections.dbops.patching.tests.simulator.oci import COMPARTMENT, OciCloud
 from ansible_collections.dbops.patching.tests.simulator.server import Simulator
 
 ENV_VARS = ('ORACLE_PAAS_API_URL', 'ORACLE_PAAS_IDENTITY_DOMAIN', 'ORACLE_PAAS_USERNAME', 'ORACLE_PAAS_PASSWORD', 'OS_CLOUD',
@@ -202,3 +203,18 @@ def test_other_file_names_are_not_its_own(tmp_path):
     path = tmp_path / 'hosts.yml'
     path.write_text('plugin: dbops.patching.instances\n', encoding='utf-8')
     assert not new_plugin().verify_file(str(path))
+
+
+def test_oci_lists_the_db_systems_of_a_compartment(clean, tmp_path):
+    sim = clean
+    seeded = [sim.state.seed('oci/db_systems', {'display_name': 'inv-dbsys%d' % n, 'version': '19.20.0.0.0'}) for n in (1, 2)]
+    # the simulator's integration variables are named as the inventory's options: oci_user, oci_key_file...
+    inventory = parse(tmp_path, dict(plugin='dbops.patching.instances', clouds=['oci'], oci_compartment_id=COMPARTMENT,
+                                     **OciCloud.variables(sim.base_url)))
+    system = host_vars(inventory, 'inv-dbsys1')
+    assert (system['safe_patch_cloud'], system['safe_patch_db_system_id'], system['dbops_version'], system['dbops_status']) == \
+        ('oci', seeded[0]['db_system_id'], '19.20.0.0.0', 'AVAILABLE')
+    assert group_hosts(inventory, 'dbops_oci') == ['inv-dbsys1', 'inv-dbsys2']
+    assert group_hosts(inventory, 'databases') == ['inv-dbsys1', 'inv-dbsys2'], 'the safe_patch role patches them'
+    with pytest.raises(AnsibleParserError, match='clouds includes oci, but oci_compartment_id is not set'):
+        parse(tmp_path, dict(plugin='dbops.patching.instances', clouds=['oci']))
