@@ -77,7 +77,7 @@ def the_test_key():
 
 def encrypted_pem(pass_phrase=PASS_PHRASE):
     return the_test_key().private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
-                                    serialization.BestAvailableEncryption(pass_phrase.encode())).decode()
+                                        serialization.BestAvailableEncryption(pass_phrase.encode())).decode()
 
 
 def verify(auth_header, signing_string):

@@ -21,6 +21,8 @@ from ansible_collections.dbops.patching.tests.unit.plugins.module_utils.test__oc
 )
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call
 
+pytestmark = pytest.mark.usefixtures('no_oci_config')
+
 DB = 'https://database.us-ashburn-1.oraclecloud.com/20160918'
 WR = 'https://iaas.us-ashburn-1.oraclecloud.com/20160918/workRequests/'
 SYSTEM_ID = 'ocid1.dbsystem.oc1.iad.abuwcljsystem'
@@ -35,14 +37,6 @@ ARGS = dict(user=USER, tenancy=TENANCY, fingerprint=FINGERPRINT, key_content=PRI
             db_system_id=SYSTEM_ID, patch_id=PATCH_ID)
 KEY_ID = '%s/%s/%s' % (TENANCY, USER, FINGERPRINT)
 T0 = '2026-12-07T10:00:00.000Z'
-
-
-@pytest.fixture(autouse=True)
-def no_oci_config(tmp_path, monkeypatch):
-    """No ~/.oci/config of the machine running the tests: every value comes from the options."""
-    monkeypatch.setenv('HOME', str(tmp_path))
-    for name in ('OCI_CONFIG_FILE', 'OCI_CONFIG_PROFILE', 'OCI_REGION', 'OCI_DATABASE_ENDPOINT', 'OCI_WORK_REQUESTS_ENDPOINT'):
-        monkeypatch.delenv(name, raising=False)
 
 
 def db_system(state='AVAILABLE', version='19.20.0.0.0', last=OLD_ENTRY, **extra):

@@ -3,11 +3,15 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import pytest
+
 from ansible_collections.dbops.patching.plugins.modules import oci_patch_info
-from ansible_collections.dbops.patching.tests.unit.plugins.modules.test_oci_patch_apply import (  # noqa: F401 (fixture)
-    ARGS, ENTRY, OLD, OLD_ENTRY, PATCH_ID, SYSTEM, entry, get_system, list_history, no_oci_config, patch,
+from ansible_collections.dbops.patching.tests.unit.plugins.modules.test_oci_patch_apply import (
+    ARGS, ENTRY, OLD, OLD_ENTRY, PATCH_ID, SYSTEM, entry, get_system, list_history, patch,
 )
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call
+
+pytestmark = pytest.mark.usefixtures('no_oci_config')
 
 INFO_ARGS = dict((k, v) for k, v in ARGS.items() if k != 'patch_id')
 
@@ -17,7 +21,7 @@ def test_version_patches_and_history_newest_first(runner):
     result = runner.success(oci_patch_info.main, INFO_ARGS, [
         get_system(last=ENTRY),
         Call('GET', SYSTEM + '/patches', json_body=[patch(), dict(patch(version='19.19.0.0.0', state='SUCCESS', last_action='APPLY'),
-                                                                   id='ocid1.dbpatch.oc1.iad.older')],
+                                                                  id='ocid1.dbpatch.oc1.iad.older')],
              expect_params={'limit': 100}, headers={'opc-next-page': 'AAAAtoken'}),
         Call('GET', SYSTEM + '/patches', json_body=[dict(patch(state='WEIRD'), id='ocid1.dbpatch.oc1.iad.odd')],
              expect_params={'limit': 100, 'page': 'AAAAtoken'}),

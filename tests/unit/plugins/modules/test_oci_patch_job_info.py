@@ -3,11 +3,15 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import pytest
+
 from ansible_collections.dbops.patching.plugins.modules import oci_patch_job_info
-from ansible_collections.dbops.patching.tests.unit.plugins.modules.test_oci_patch_apply import (  # noqa: F401 (fixture)
-    ARGS, DB, ENTRY, HOME, HOME_ID, OLD, OLD_ENTRY, SYSTEM, SYSTEM_ID, entry, get_entry, get_system, no_oci_config,
+from ansible_collections.dbops.patching.tests.unit.plugins.modules.test_oci_patch_apply import (
+    ARGS, DB, ENTRY, HOME, HOME_ID, OLD, OLD_ENTRY, SYSTEM, SYSTEM_ID, entry, get_entry, get_system,
 )
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call
+
+pytestmark = pytest.mark.usefixtures('no_oci_config')
 
 CONNECTION = dict((k, v) for k, v in ARGS.items() if k not in ('patch_id', 'db_system_id'))
 

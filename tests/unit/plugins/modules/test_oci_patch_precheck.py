@@ -3,10 +3,14 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import pytest
+
 from ansible_collections.dbops.patching.plugins.modules import oci_patch_precheck
-from ansible_collections.dbops.patching.tests.unit.plugins.modules.test_oci_patch_apply import (  # noqa: F401 (fixture)
-    ARGS, ENTRY, OLD, PATCH_ID, SYSTEM_ID, WORK_REQUEST, db_system, decide, entry, get_entry, get_patch, get_system, no_oci_config, put,
+from ansible_collections.dbops.patching.tests.unit.plugins.modules.test_oci_patch_apply import (
+    ARGS, ENTRY, OLD, PATCH_ID, SYSTEM_ID, WORK_REQUEST, db_system, decide, entry, get_entry, get_patch, get_system, put,
 )
+
+pytestmark = pytest.mark.usefixtures('no_oci_config')
 
 PRECHECK = entry(action='PRECHECK')
 
