@@ -14,8 +14,10 @@ options:
       - Name of an entry in C(clouds.yaml), read from the file named by E(OS_CLIENT_CONFIG_FILE) first (AWX's OpenStack
         credential writes one), then C(./), C(~/.config/openstack/) and C(/etc/openstack/); secrets may sit in the
         matching C(secure.yaml) or the file named by E(OS_CLIENT_SECURE_FILE).
-      - Options given to the task take precedence over the entry. The entry's C(region_name), C(verify) (V(false), or
-        a CA file) and C(cacert) are used, and its C(auth_type) C(password), C(token) or C(v3applicationcredential).
+      - Options given to the task, then O(auth), take precedence over the entry; the entry over the C(OS_*)
+        environment variables (as openstacksdk has it). The entry's C(region_name), C(interface), C(verify)
+        (V(false), or a CA file) and C(cacert) are used, and its C(auth_type) C(password), C(token) or
+        C(v3applicationcredential) (O(auth_type) given to the task overrides it).
       - If not set, the value of the E(OS_CLOUD) environment variable is used. Without either, and without
         credentials in the options, the only cloud of the first C(clouds.yaml) found is used (as openstacksdk does);
         a file of several clouds then needs a name.
@@ -28,9 +30,11 @@ options:
   region:
     description:
       - Region, for example V(eu-de), V(eu-nl) or V(eu-ch2).
-      - If not set, the value of the E(OS_REGION_NAME) environment variable is used, else the region of
-        the O(cloud) entry, else V(eu-de).
+      - If not set, the region of the O(cloud) entry is used, else the value of the E(OS_REGION_NAME) environment
+        variable, else V(eu-de).
+      - O(region_name) is openstack.cloud's name for it.
     type: str
+    aliases: [region_name]
   project_id:
     description:
       - Project (tenant) id; part of every RDS path.
@@ -68,6 +72,84 @@ options:
       - If not set, the value of the E(OTC_RDS_URL) environment variable is used,
         else C(https://rds.{region}.otc.t-systems.com).
     type: str
+  auth:
+    description:
+      - The credentials and scope as openstack.cloud's modules take them (its C(auth) option), so that one
+        C(module_defaults) block serves C(group/openstack.cloud.openstack) and C(group/dbops.patching.otc).
+      - Each key stands for the option of the same meaning; an option given to the task that disagrees with its
+        key is refused. The keys take precedence over the O(cloud) entry's C(auth) and over the C(OS_*) environment
+        variables; an option equal to its environment variable counts as coming from it.
+      - O(auth_type) decides which credentials it may hold; others are refused, and so are keys not listed here.
+    type: dict
+    suboptions:
+      auth_url:
+        description: IAM endpoint, as O(auth_url).
+        type: str
+      username:
+        description: IAM user name, as O(username) (O(auth_type=password)).
+        type: str
+      password:
+        description: IAM password, as O(password) (O(auth_type=password)). Never shown.
+        type: str
+      token:
+        description: An IAM token, as O(auth_token) (O(auth_type=token)). Never shown.
+        type: str
+      application_credential_id:
+        description: Id of an application credential (O(auth_type=v3applicationcredential)).
+        type: str
+      application_credential_secret:
+        description: Its secret (O(auth_type=v3applicationcredential)). Never shown.
+        type: str
+      project_id:
+        description: Project id, as O(project_id).
+        type: str
+      project_name:
+        description: Project name, as O(project_name).
+        type: str
+      user_domain_name:
+        description: Domain (account) name of the user, as O(domain_name).
+        type: str
+      user_domain_id:
+        description: Domain id of the user, sent instead of its name.
+        type: str
+      domain_name:
+        description: The user's domain name when O(auth.user_domain_name) is not given (as openstacksdk reads it).
+        type: str
+      domain_id:
+        description: The user's domain id when O(auth.user_domain_id) is not given.
+        type: str
+      project_domain_name:
+        description: Domain of the project named by O(auth.project_name), sent with it in the token's scope.
+        type: str
+      project_domain_id:
+        description: Domain id of the project named by O(auth.project_name), sent instead of its name.
+        type: str
+  auth_type:
+    description:
+      - How to log in to IAM, openstack.cloud's names. V(password) (or V(v3password)) logs in with a user and password;
+        V(token) (or V(v3token)) uses a token as it is; V(v3applicationcredential) sends Keystone's
+        C(application_credential) method (OTC's IAM API reference documents password login; an IAM that does not
+        take application credentials answers the login with an error, which the module reports).
+      - Credentials of another type in O(auth) are refused; V(token) without a token, or V(v3applicationcredential)
+        without an id and secret, fails before any request.
+      - If not set, the O(cloud) entry's is used, else V(password) (credentials in O(auth_token) are still used).
+    type: str
+    choices: [password, token, v3applicationcredential, v3password, v3token]
+  interface:
+    description:
+      - openstack.cloud's endpoint interface. OTC publishes public endpoints only, and the modules take theirs from
+        O(region) (or O(auth_url) and O(rds_url)), not from the service catalog, so it changes nothing; V(internal)
+        and V(admin) are accepted with a warning that says so.
+      - If not set, the O(cloud) entry's is used.
+    type: str
+    choices: [public, internal, admin]
+    aliases: [endpoint_type]
+  ca_cert:
+    description:
+      - openstack.cloud's name for O(ca_path) (the PEM file of the certificate authorities to trust).
+      - Given with a different O(ca_path), the module fails; it takes precedence over E(OTC_CA_PATH).
+    type: path
+    aliases: [cacert]
 requirements:
   - PyYAML (only with O(cloud))
 '''
@@ -150,4 +232,26 @@ options:
     type: str
     env:
       - name: OTC_RDS_URL
+  otc_auth:
+    description:
+      - Credentials and scope as openstack.cloud's C(auth) option, as the modules'
+        O(dbops.patching.rds_upgrade#module:auth) (C(auth_url), C(username), C(password), C(token), C(project_id),
+        C(project_name), C(user_domain_name), ...).
+    type: dict
+  otc_auth_type:
+    description: V(password), V(token) or V(v3applicationcredential), as the modules' O(dbops.patching.rds_upgrade#module:auth_type).
+    type: str
+    choices: [password, token, v3applicationcredential, v3password, v3token]
+  otc_interface:
+    description: openstack.cloud's endpoint interface; OTC's endpoints are public, so it changes nothing.
+    type: str
+    choices: [public, internal, admin]
+  otc_ca_cert:
+    description: openstack.cloud's name for O(ca_path).
+    type: path
+notes:
+  - "OTC RDS: host name the instance name; variables C(safe_patch_cloud=otc), C(safe_patch_service_name),
+    C(dbops_cloud), C(dbops_instance_id), C(dbops_engine), C(dbops_version), C(dbops_status), C(dbops_type),
+    C(dbops_maintenance_window); a group C(dbops_otc_<engine>) per engine. Listed with C(GET /v3/{project_id}/instances),
+    100 a page; configured by O(otc_project_id), O(otc_project_name), O(otc_cloud), O(otc_auth_token) or O(otc_auth)."
 '''

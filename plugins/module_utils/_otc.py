@@ -100,12 +100,37 @@ INSTANCES_PAGE = 100  # "Querying DB Instances": limit 1-100, default 100
 DELAYABLE_ENGINES = ('mysql',)  # "For RDS for PostgreSQL, minor versions can be upgraded immediately ... only"
 
 
+# openstack.cloud's connection options, as its doc fragment names them (plugins/doc_fragments/openstack.py of
+# github.com/openstack/ansible-collections-openstack: cloud, auth, auth_type, region_name, interface, ca_cert with the
+# alias cacert) and its module_utils/openstack.py hands them to openstacksdk.connect(). openstacksdk merges the auth
+# dict key by key over the clouds.yaml entry, the auth_type given over the entry's (openstack/config/loader.py,
+# get_one), and builds a cloud of the OS_* variables only when no cloud is named (_get_os_environ). So here too:
+# explicit options, then the auth dict, then the clouds.yaml entry, then the environment.
+AUTH_TYPES = {'password': 'password', 'v3password': 'password', 'token': 'token', 'v3token': 'token',
+              'v3applicationcredential': 'application_credential'}
+KIND_NAMES = {'password': 'password', 'token': 'token', 'application_credential': 'v3applicationcredential'}
+INTERFACES = ('public', 'internal', 'admin')
+# The keys of the auth dict the OTC modules use: the v3 password, token and application credential plugins' own
+# (keystoneauth1's names). Which of them each auth_type takes:
+SCOPE_KEYS = ('auth_url', 'project_id', 'project_name', 'project_domain_name', 'project_domain_id', 'user_domain_name',
+              'user_domain_id', 'domain_name', 'domain_id')
+CREDENTIAL_KEYS = {'password': ('username', 'password'), 'token': ('token',),
+                   'application_credential': ('application_credential_id', 'application_credential_secret')}
+AUTH_KEYS = SCOPE_KEYS + sum(CREDENTIAL_KEYS.values(), ())
+
+
+def auth_options():
+    """The suboptions of ``auth`` (doc fragment dbops.patching.otc): the secrets are no_log."""
+    return dict((key, dict(type='str', no_log=key in ('password', 'token', 'application_credential_secret')))
+                for key in AUTH_KEYS)
+
+
 def otc_argument_spec():
     """The connection options of the ``otc`` action group."""
     spec = dict(
         cloud=dict(type='str', fallback=(env_fallback, ['OS_CLOUD'])),
         auth_url=dict(type='str', fallback=(env_fallback, ['OS_AUTH_URL'])),
-        region=dict(type='str', fallback=(env_fallback, ['OS_REGION_NAME'])),
+        region=dict(type='str', aliases=['region_name'], fallback=(env_fallback, ['OS_REGION_NAME'])),
         project_id=dict(type='str', fallback=(env_fallback, ['OS_PROJECT_ID'])),
         project_name=dict(type='str', fallback=(env_fallback, ['OS_PROJECT_NAME'])),
         domain_name=dict(type='str', fallback=(env_fallback, ['OS_USER_DOMAIN_NAME'])),
@@ -113,6 +138,11 @@ def otc_argument_spec():
         password=dict(type='str', no_log=True, fallback=(env_fallback, ['OS_PASSWORD'])),
         auth_token=dict(type='str', no_log=True, fallback=(env_fallback, ['OS_AUTH_TOKEN'])),
         rds_url=dict(type='str', fallback=(env_fallback, ['OTC_RDS_URL'])),
+        # openstack.cloud's names (see AUTH_TYPES above)
+        auth=dict(type='dict', options=auth_options()),
+        auth_type=dict(type='str', choices=sorted(AUTH_TYPES)),
+        interface=dict(type='str', choices=list(INTERFACES), aliases=['endpoint_type']),
+        ca_cert=dict(type='path', aliases=['cacert']),
     )
     spec.update(_http.connection_argument_spec('OTC'))
     return spec
@@ -179,23 +209,63 @@ def load_cloud(name, search_dirs=CLOUDS_YAML_DIRS, environ=None):
                              % (name, ', '.join(found) or ', '.join(search_dirs)))
 
 
-def _from_cloud(entry):
-    """The settings a clouds.yaml entry gives, by auth_type (password, token, application credential)."""
-    auth = entry.get('auth') or {}
-    auth_type = str(entry.get('auth_type') or 'password').lower()
-    settings = dict(auth_url=auth.get('auth_url'), project_id=auth.get('project_id'), project_name=auth.get('project_name'),
-                    domain_name=auth.get('user_domain_name') or auth.get('domain_name') or auth.get('project_domain_name'),
-                    region=entry.get('region_name'), ca_path=entry.get('cacert'))
-    if auth_type in ('token', 'v3token'):
-        settings['auth_token'] = auth.get('token')
-    elif auth_type in ('v3applicationcredential', 'applicationcredential'):
-        settings.update(application_credential_id=auth.get('application_credential_id'),
-                        application_credential_secret=auth.get('application_credential_secret'))
-    elif auth_type in ('password', 'v3password'):
-        settings.update(username=auth.get('username'), password=auth.get('password'), auth_token=auth.get('token'))
+def _auth_kind(auth_type, where):
+    kind = AUTH_TYPES.get(str(auth_type).lower())
+    if kind is None:
+        raise ConfigurationError('%s auth_type %s is not supported; use password, token or v3applicationcredential.'
+                                 % (where, auth_type))
+    return kind
+
+
+def _from_auth(auth, kind, where, strict):
+    """[(setting, value, key)] of an openstack.cloud ``auth`` dict (or a clouds.yaml entry's) for the auth
+    type ``kind``. ``domain_name``/``domain_id`` name the user's domain when ``user_domain_*`` does not (as
+    openstacksdk's _handle_domain_id has it); the project's domain is sent only when named. Strict (the auth
+    option): keys OTC does not use, and credentials of another auth type, are refused; a clouds.yaml entry's
+    are passed over, as they always were."""
+    auth = dict((k, v) for k, v in (auth or {}).items() if v is not None and v != '')
+    if strict:
+        unknown = sorted(k for k in auth if k not in AUTH_KEYS)
+        if unknown:
+            raise ConfigurationError('%s.%s: not a key the OTC modules use; they take %s.'
+                                     % (where, unknown[0], ', '.join(AUTH_KEYS)))
+        wrong = [k for other, keys in sorted(CREDENTIAL_KEYS.items()) if other != kind for k in keys if k in auth]
+        if wrong:
+            raise ConfigurationError('%s.%s is given with auth_type %s, which takes %s: set auth_type to the type of '
+                                     'the credentials, or leave %s.%s out.'
+                                     % (where, wrong[0], KIND_NAMES[kind], ' and '.join('%s.%s' % (where, k) for k in CREDENTIAL_KEYS[kind]),
+                                        where, wrong[0]))
+    found = []
+
+    def take(setting, *keys):
+        key = next((k for k in keys if auth.get(k)), None)
+        if key is not None:
+            found.append((setting, auth[key], key))
+
+    for key in ('auth_url', 'project_id', 'project_name', 'project_domain_name', 'project_domain_id'):
+        take(key, key)
+    take('domain_name', 'user_domain_name', 'domain_name', *(() if strict else ('project_domain_name',)))
+    take('domain_id', 'user_domain_id', 'domain_id')
+    if kind == 'token':
+        take('auth_token', 'token')
+    elif kind == 'application_credential':
+        take('application_credential_id', 'application_credential_id')
+        take('application_credential_secret', 'application_credential_secret')
     else:
-        raise ConfigurationError('clouds.yaml auth_type %s is not supported; use password, token or '
-                                 'v3applicationcredential.' % auth_type)
+        take('username', 'username')
+        take('password', 'password')
+        if not strict:
+            take('auth_token', 'token')
+    return found
+
+
+def _from_cloud(entry, auth_type=None):
+    """The settings a clouds.yaml entry gives, by auth_type (the option's, else the entry's: password, token,
+    application credential)."""
+    kind = _auth_kind(auth_type or entry.get('auth_type') or 'password', 'clouds.yaml')
+    settings = dict((setting, value) for setting, value, dummy in _from_auth(entry.get('auth'), kind, 'clouds.yaml', False))
+    settings.update(region=entry.get('region_name'), ca_path=entry.get('cacert'),
+                    interface=entry.get('interface') or entry.get('endpoint_type'))
     verify = entry.get('verify')
     if isinstance(verify, str) and verify.lower() not in ('true', 'false'):
         settings['ca_path'] = settings['ca_path'] or verify
@@ -204,29 +274,84 @@ def _from_cloud(entry):
     return settings
 
 
+def _set(value):
+    return value is not None and value != ''
+
+
+def _from_environment(params, environ):
+    """The options whose value is their environment variable's (AnsibleModule's fallback, or the inventory's env)."""
+    spec = otc_argument_spec()
+    found = set()
+    for name, value in params.items():
+        fallback = (spec.get(name) or {}).get('fallback')
+        if not fallback or not _set(value) or not isinstance(value, str):
+            continue
+        env = environ.get(fallback[1][0])
+        if _set(env) and (env == value or (spec[name].get('type') == 'path'
+                                           and os.path.expanduser(os.path.expandvars(env)) == value)):
+            found.add(name)
+    return found
+
+
 def resolve_settings(params, search_dirs=CLOUDS_YAML_DIRS, environ=None):
-    """Explicit options first, then the clouds.yaml entry named by ``cloud`` (or, without one
-    and without credentials in the options, the only cloud of the clouds.yaml found), then
-    defaults."""
-    settings = dict((k, v) for k, v in params.items() if v is not None)
+    """The connection settings, each from the first place that has it: the options given to the task, the
+    ``auth`` dict (openstack.cloud's), the clouds.yaml entry named by ``cloud`` (or, without one and without
+    credentials anywhere, the only cloud of the clouds.yaml found), the ``OS_*`` environment variables (an
+    option whose value is its variable's counts as coming from there), then defaults. An option and the auth
+    dict that disagree are refused, as are credentials the auth_type does not take."""
+    environ = os.environ if environ is None else environ
+    given = dict((k, v) for k, v in params.items() if _set(v) and k not in ('auth', 'auth_type', 'ca_cert'))
+    from_env = _from_environment(given, environ)
+    explicit = dict((k, v) for k, v in given.items() if k not in from_env)
+    auth_type = params.get('auth_type')
+    auth = params.get('auth')
+    if _set(auth) and not isinstance(auth, dict):
+        raise ConfigurationError('auth must be a dictionary (auth_url, username, password, project_name, ...), as '
+                                 'openstack.cloud takes it.')
+    kind = _auth_kind(auth_type, 'The') if _set(auth_type) else 'password'
+    from_auth = {}
+    for setting, value, key in _from_auth(auth, kind, 'auth', True):
+        if setting in explicit and explicit[setting] != value:
+            raise ConfigurationError('%s=%s and auth.%s=%s disagree: set one of them.' % (
+                setting, _shown(setting, explicit[setting]), key, _shown(setting, value)))
+        from_auth[setting] = value
+    if _set(params.get('ca_cert')):
+        if 'ca_path' in explicit and explicit['ca_path'] != params['ca_cert']:
+            raise ConfigurationError('ca_path=%s and ca_cert=%s disagree: set one of them.' % (explicit['ca_path'], params['ca_cert']))
+        explicit['ca_path'] = params['ca_cert']
     entry = None
     if params.get('cloud'):
         entry = load_cloud(params['cloud'], search_dirs, environ)
-    elif not (params.get('auth_token') or params.get('username')):
+    elif not any(name in given or name in from_auth for name in ('auth_token', 'username', 'application_credential_id')):
         entry = load_cloud(None, search_dirs, environ)
-    if entry is not None:
-        for key, value in _from_cloud(entry).items():
-            if value is None:
-                continue
-            if key == 'validate_certs':
-                settings[key] = value  # a clouds.yaml that says verify: false means it
-            else:
-                settings.setdefault(key, value)
+    cloud = _from_cloud(entry, auth_type if _set(auth_type) else None) if entry is not None else {}
+    settings = {}
+    for layer in (dict((k, given[k]) for k in from_env), cloud, from_auth, explicit):
+        settings.update((k, v) for k, v in layer.items() if _set(v))
+    if cloud.get('validate_certs') is False:
+        settings['validate_certs'] = False  # a clouds.yaml that says verify: false means it
+    _check_auth_type(settings, kind, _set(auth_type))
     settings.setdefault('region', DEFAULT_REGION)
     region = settings['region']
     settings.setdefault('auth_url', 'https://iam.%s.otc.t-systems.com/v3' % region)
     settings.setdefault('rds_url', 'https://rds.%s.otc.t-systems.com' % region)
     return settings
+
+
+def _shown(setting, value):
+    return '(hidden)' if setting in ('password', 'auth_token', 'application_credential_secret') else value
+
+
+def _check_auth_type(settings, kind, given):
+    """A token or an application credential wherever the auth_type given asks for one."""
+    if not given:
+        return
+    if kind == 'token' and not settings.get('auth_token'):
+        raise ConfigurationError('auth_type token needs a token: auth.token, the auth_token option or OS_AUTH_TOKEN.')
+    if kind == 'application_credential' and not (settings.get('application_credential_id')
+                                                 and settings.get('application_credential_secret')):
+        raise ConfigurationError('auth_type v3applicationcredential needs auth.application_credential_id and '
+                                 'auth.application_credential_secret.')
 
 
 def listed(body, key):
@@ -277,8 +402,8 @@ class OtcAuth(_http.TokenLoginAuth):
     token_header = 'X-Auth-Token'
     token_format = '%s'
     secret_headers = ('X-Auth-Token', 'X-Subject-Token')
-    missing_credentials = ('OTC needs either auth_token, or username and password '
-                           '(options, OS_* environment variables, or a clouds.yaml entry named by cloud).')
+    missing_credentials = ('OTC needs either auth_token, or username and password (options, the auth dictionary, '
+                           'OS_* environment variables, or a clouds.yaml entry named by cloud).')
 
     def __init__(self, settings):
         super(OtcAuth, self).__init__(settings.get('auth_token'), can_login=bool(
@@ -299,13 +424,19 @@ class OtcAuth(_http.TokenLoginAuth):
         if self.settings.get('application_credential_id'):
             credential = {'id': self.settings['application_credential_id'], 'secret': self.settings['application_credential_secret']}
             return {'auth': {'identity': {'methods': ['application_credential'], 'application_credential': credential}}}
+        # As keystoneauth1's v3 password plugin builds it: a project by id, or by name in its domain when one
+        # is named (OTC's own examples name none); the user's domain by id, else by name.
         if self.settings.get('project_id'):
             scope = {'id': self.settings['project_id']}
         else:
             scope = {'name': self.settings.get('project_name') or self.settings['region']}
+            domain = _domain(self.settings.get('project_domain_id'), self.settings.get('project_domain_name'))
+            if domain:
+                scope['domain'] = domain
         user = {'name': self.settings['username'], 'password': self.settings['password']}
-        if self.settings.get('domain_name'):
-            user['domain'] = {'name': self.settings['domain_name']}
+        domain = _domain(self.settings.get('domain_id'), self.settings.get('domain_name'))
+        if domain:
+            user['domain'] = domain
         return {'auth': {'identity': {'methods': ['password'], 'password': {'user': user}}, 'scope': {'project': scope}}}
 
     def login(self, client):
@@ -313,7 +444,14 @@ class OtcAuth(_http.TokenLoginAuth):
         try:
             response = client.post(token_url(self.settings['auth_url']), body=body, authenticate=False, safe=True)
         except HttpStatusError as exc:
-            raise AuthError('OTC IAM login failed: %s' % exc, method=exc.method, path=exc.path,
+            how = ''
+            if 'application_credential' in body['auth']['identity']:
+                # OTC's IAM API reference documents the password method; Keystone's application_credential
+                # method is sent as openstacksdk would, and a refusal says what it may mean.
+                how = (' with application credential %s (check its id and secret; OTC\'s IAM API reference documents '
+                       'password login only: where IAM does not take application credentials, use auth_type password)'
+                       % self.settings['application_credential_id'])
+            raise AuthError('OTC IAM login failed%s: %s' % (how, exc), method=exc.method, path=exc.path,
                             status=exc.status, api_code=exc.api_code, api_message=exc.api_message)
         token = response.headers.get('X-Subject-Token')
         if not token:
@@ -323,11 +461,21 @@ class OtcAuth(_http.TokenLoginAuth):
         return token
 
 
+def _domain(domain_id, name):
+    return {'id': domain_id} if domain_id else ({'name': name} if name else None)
+
+
 class OtcClient(object):
     def __init__(self, params, warn=None, session=None, search_dirs=CLOUDS_YAML_DIRS):
         self.settings = resolve_settings(params, search_dirs)
         self.warn = warn
         _http.check_url('auth_url', self.settings['auth_url'])
+        interface = self.settings.get('interface')
+        if interface not in (None, 'public') and warn:
+            # openstacksdk picks the endpoint of this interface from the token's catalog; OTC lists public ones only,
+            # and the modules take theirs from the region (or auth_url and rds_url), not from the catalog.
+            warn('interface=%s changes nothing here: OTC publishes public endpoints only, and the modules use %s and '
+                 '%s (set auth_url and rds_url for others).' % (interface, self.settings['auth_url'], self.settings['rds_url']))
         self.auth = OtcAuth(self.settings)
         self.http = _http.client_for(self.settings, _http.check_url('rds_url', self.settings['rds_url']), self.auth,
                                      warn=warn, session=session)
@@ -708,7 +856,7 @@ PROVIDER = Provider(
     waiting=('rds_job_info', 'rds_upgrade'),
     writing=('rds_upgrade',),
     credential_type='otc.yml',
-    inventory=Inventory(inventory_hosts, configured_by=('project_id', 'project_name', 'cloud', 'auth_token'),
+    inventory=Inventory(inventory_hosts, configured_by=('project_id', 'project_name', 'cloud', 'auth_token', 'auth'),
                         groups=lambda variables: ['dbops_otc_%s' % variables['dbops_engine'].lower()] if variables.get('dbops_engine') else []),
     safe_patch=SafePatch('otc.yml', can_roll_back=False),
     simulator='tests/simulator/otc.py', guide='docs/docsite/rst/guide_otc.rst')
