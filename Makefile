@@ -5,7 +5,8 @@
 #   make sanity       ansible-test sanity, ansible-core 2.19, Python 3.11 (fails if no file was tested)
 #   make coverage     unit tests under pytest with branch coverage of plugins/module_utils (>= 90 %)
 #   make units        ansible-test units --venv, ansible-core 2.19, Python 3.11
-#   make simulator    the simulator's own tests, then the simulator as users install it (pip install tests/simulator
+#   make simulator    the simulator's own tests (with the clouds' own SDKs, installed from PyPI: required under CI),
+#                     then the simulator as users install it (pip install tests/simulator
 #                     into a fresh venv: its pytest plugin, its command and the Containerfile's entry point)
 #   make faults       the fault matrix (faults x modules, live against the simulator) and a 40-instance fleet run
 #                     of playbooks/safe_patch.yml under injected 503s and lost answers
@@ -102,7 +103,8 @@ units: venv copy
 # With the api-docs pages at hand (shared/ beside the clone), also check the seed fixtures against them.
 API_DOCS ?= $(firstword $(wildcard $(CURDIR)/../shared/api-docs))
 simulator: venv copy
-	$(if $(API_DOCS),DBOPS_API_DOCS=$(API_DOCS)) $(VENV)/bin/python -m pytest -q -p no:cacheprovider -rs tests/simulator
+	$(if $(API_DOCS),DBOPS_API_DOCS=$(API_DOCS)) $(if $(CI),DBOPS_REQUIRE_SDKS=1) \
+	  $(VENV)/bin/python -m pytest -q -p no:cacheprovider -rs tests/simulator
 	bash $(UTILS)/simulator_package.sh $(PYTHON) $(VENV) $(BUILD)
 
 faults: venv copy

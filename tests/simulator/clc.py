@@ -9,6 +9,7 @@ patches, "Result Code: N", empty end times while running)."""
 import json
 import re
 import uuid
+from urllib.parse import parse_qs
 
 from .common import Reply, clc_time, fixture
 
@@ -33,6 +34,17 @@ _STATUS_RE = re.compile(r'^/v2/operations/(?P<alias>[^/]+)/status/(?P<id>[^/]+)$
 _GROUP_RE = re.compile(r'^/v2/groups/(?P<alias>[^/]+)/(?P<group>[^/]+)/?$')
 _SERVER_RE = re.compile(r'^/v2/servers/(?P<alias>[^/]+)/(?P<server>[^/]+)/?$')
 DEFAULT_GROUP = 'va1-osd-0001'  # every seeded server without a "group" is in it
+# Both pages' entities carry "changeInfo" {createdDate, createdBy, modifiedDate, modifiedBy} (clc-sdk's Group reads it
+# without a default) and "customFields"; Get Server's "details" also have "alertPolicies", "diskCount", "hostName",
+# "inMaintenanceMode", "storageGB", "disks", "partitions" and "snapshots" (clc-sdk's GetSnapshots reads them).
+STORAGE_GB = 60
+# "Execute Package" (https://github.com/CenturyLinkCloud/APIDocs/blob/master/Server%20Actions/execute-package.md):
+# "an array containing one entity for each server", {server, isQueued, links} or, "if something goes wrong or the
+# request is not queued", {server, isQueued: false, errorMessage}; the server power operation pages (Server
+# Actions/archive-server.md ...) show that entry for a server that does not exist, in a 200 answer beside a queued
+# one. The page's request names the server in lower case (wa1aliaswb01) and Get Group links to lower-case hrefs
+# of upper-case ids: server ids are matched without case everywhere (the answer echoes the id as sent).
+NOT_QUEUED = 'The operation cannot be queued because the server cannot be found or it is not in a valid state.'
 _PATCH_RE = re.compile(r'^/rest/servers/(?P<alias>[^/]+)/server/(?P<server>[^/]+)/patch(?:/(?P<execution>[^/]+))?/?$')
 
 
@@ -72,7 +84,7 @@ class ClcCloud(object):
     def reset(self):
         self.tokens = {}
         self.servers = {}
-        self.groups = {DEFAULT_GROUP: dict(id=DEFAULT_GROUP, name='Default Group', parent=None)}
+        self.groups = {DEFAULT_GROUP: dict(id=DEFAULT_GROUP, name='Default Group', parent=None, created=clc_time(self.state.wall_at(0)))}
         self.queue = {}
         self.live = set()
         self.next_execution = FIRST_EXECUTION
@@ -91,7 +103,9 @@ class ClcCloud(object):
         server.setdefault('patch_duration', 60)
         server.setdefault('group', DEFAULT_GROUP)
         server.setdefault('ip', '10.0.%d.%d' % divmod(len(self.servers) + 10, 250))
-        self.groups.setdefault(server['group'], dict(id=server['group'], name=server['group'], parent=None))
+        server.setdefault('created', clc_time(self.state.wall_at(self.state.now())))
+        self.groups.setdefault(server['group'], dict(id=server['group'], name=server['group'], parent=None,
+                                                     created=clc_time(self.state.wall_at(self.state.now()))))
         server.setdefault('patches', list(DEFAULT_PATCHES.get(server['os'], DEFAULT_PATCHES['linux'])))
         server['executions'] = [dict(e) for e in seed.get('executions', [])]
         self.servers[server['id']] = server
@@ -100,7 +114,8 @@ class ClcCloud(object):
     def seed_group(self, seed):
         if not isinstance(seed, dict) or not seed.get('id'):
             raise ValueError('a CTL group seed needs an id')
-        self.groups[seed['id']] = dict(id=seed['id'], name=seed.get('name', seed['id']), parent=seed.get('parent'))
+        self.groups[seed['id']] = dict(id=seed['id'], name=seed.get('name', seed['id']), parent=seed.get('parent'),
+                                       created=clc_time(self.state.wall_at(self.state.now())))
         return {'id': seed['id']}
 
     def _group(self, group):
@@ -110,17 +125,32 @@ class ClcCloud(object):
         servers = sorted(s for s, server in self.servers.items() if server['group'] == group['id'])
         links += [dict(rel='server', href='/v2/servers/%s/%s' % (ALIAS.lower(), s.lower()), id=s) for s in servers]
         return dict(id=group['id'], name=group['name'], description='', locationId=LOCATION, type='default', status='active',
-                    serversCount=len(servers), links=links,
+                    serversCount=len(servers), links=links, changeInfo=self._change_info(group), customFields=[],
                     groups=[self._group(g) for dummy, g in sorted(self.groups.items()) if g['parent'] == group['id']])
+
+    @staticmethod
+    def _change_info(thing):
+        created = thing.get('created') or '2016-03-14T16:20:01Z'
+        return dict(createdDate=created, createdBy=USERNAME, modifiedDate=created, modifiedBy=USERNAME)
+
+    def _find(self, server_id):
+        """The key of a server, its id matched without case (see NOT_QUEUED), or None."""
+        wanted = str(server_id).lower()
+        return next((key for key in self.servers if key.lower() == wanted), None)
 
     def _server(self, server):
         return dict(id=server['id'], name=server['id'], description='', groupId=server['group'], isTemplate=False,
                     locationId=LOCATION, os='ubuntu22_64Bit' if server['os'] == 'linux' else 'windows2019DataCenter64',
                     osType='Ubuntu 22 64-bit' if server['os'] == 'linux' else 'Windows 2019 Datacenter 64-bit',
-                    status='active', type='standard', storageType='standard',
-                    details=dict(ipAddresses=[dict(internal=server['ip'])], powerState='started', cpu=2, memoryMB=4096),
-                    links=[dict(rel='self', href='/v2/servers/%s/%s' % (ALIAS.lower(), server['id'].lower()), id=server['id']),
-                           dict(rel='group', href='/v2/groups/%s/%s' % (ALIAS.lower(), server['group']), id=server['group'])])
+                    status='active', type='standard', storageType='standard', changeInfo=self._change_info(server),
+                    details=dict(ipAddresses=[dict(internal=server['ip'])], alertPolicies=[], powerState='started', cpu=2,
+                                 memoryMB=4096, diskCount=1, hostName=server['id'].lower(), inMaintenanceMode=False,
+                                 storageGB=STORAGE_GB, disks=[dict(id='0:0', sizeGB=STORAGE_GB, partitionPaths=[])],
+                                 partitions=[], snapshots=[], customFields=[]),
+                    links=[dict(rel='self', href='/v2/servers/%s/%s' % (ALIAS.lower(), server['id'].lower()), id=server['id'],
+                                verbs=['GET', 'PATCH', 'DELETE']),
+                           dict(rel='group', href='/v2/groups/%s/%s' % (ALIAS.lower(), server['group']), id=server['group']),
+                           dict(rel='account', href='/v2/accounts/%s' % ALIAS.lower(), id=ALIAS.lower())])
 
     def _v2_read(self, request, group, server):
         if request.method != 'GET':
@@ -128,8 +158,8 @@ class ClcCloud(object):
         if group:
             found = self.groups.get(group.group('group'))
             return Reply(200, self._group(found)) if found else Reply(404, {'message': 'Group %s was not found.' % group.group('group')})
-        found = next((s for key, s in self.servers.items() if key.lower() == server.group('server').lower()), None)
-        return Reply(200, self._server(found)) if found else Reply(404, {'message': 'Server %s was not found.' % server.group('server')})
+        found = self._find(server.group('server'))
+        return Reply(200, self._server(self.servers[found])) if found else Reply(404, {'message': 'Server %s was not found.' % server.group('server')})
 
     # -- the state machine ---------------------------------------------------------
 
@@ -216,8 +246,11 @@ class ClcCloud(object):
                 return Reply(404, {'message': 'Status %s was not found.' % status.group('id')})
             return Reply(200, {'status': item['status']})
         if patch and request.method == 'GET':
-            self.advance(server_id=patch.group('server'))
-            return self._executions(patch.group('server'), patch.group('execution'))
+            server_id = self._find(patch.group('server'))
+            if server_id is None:
+                return Reply(404, {'message': 'Server %s was not found.' % patch.group('server')})
+            self.advance(server_id=server_id)
+            return self._executions(server_id, patch.group('execution'))
         return Reply(405, {'message': 'The requested resource does not support http method \'%s\'.' % request.method})
 
     def _login(self, request):
@@ -226,7 +259,8 @@ class ClcCloud(object):
         try:
             body = request.json() or {}
         except ValueError:
-            body = {}
+            # a form body: clc-sdk's get_session() posts one (its SetCredentials login posts JSON, as the Login page does)
+            body = dict((key, values[0]) for key, values in parse_qs(request.body_text).items())
         if not isinstance(body, dict) or (body.get('username'), body.get('password')) != (USERNAME, PASSWORD):
             return Reply(400, {'message': "We didn't recognize the username or password you entered. Please try again."})
         token = uuid.uuid4().hex + uuid.uuid4().hex
@@ -256,15 +290,16 @@ class ClcCloud(object):
         package = (body.get('package') if isinstance(body, dict) else None) or {}
         if not isinstance(servers, list) or not servers or not package.get('packageId'):
             return Reply(400, {'message': 'The request is invalid: servers and package.packageId are required.'})
-        unknown = [s for s in servers if s not in self.servers]
-        if unknown:
-            return Reply(400, {'message': 'Unknown servers: %s' % ', '.join(str(s) for s in unknown)})
         answer = []
-        for server_id in servers:
+        for asked in servers:
+            server_id = self._find(asked) if isinstance(asked, str) else None
+            if server_id is None:
+                answer.append({'server': asked, 'isQueued': False, 'errorMessage': NOT_QUEUED})
+                continue
             queue_id = '%s-%s' % (LOCATION.lower(), uuid.uuid4().hex)
             self.queue[queue_id] = {'server': server_id, 'status': 'notStarted', 'queued_at': self.state.now(),
                                     'execution': None, 'package': package}
             self.live.add(queue_id)
-            answer.append({'server': server_id, 'isQueued': True,
+            answer.append({'server': asked, 'isQueued': True,
                            'links': [{'rel': 'status', 'href': '/v2/operations/%s/status/%s' % (ALIAS, queue_id), 'id': queue_id}]})
         return Reply(200, answer)

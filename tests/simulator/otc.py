@@ -17,6 +17,7 @@ EIPs". Any other job -- a minor-version upgrade, a reboot, a resize -- is answer
 every job, as a region whose task center reports more would."""
 
 import re
+import time
 import uuid
 
 from .common import Reply, fixture, otc_time
@@ -27,6 +28,20 @@ PROJECT_NAME = 'eu-de'
 DOMAIN_NAME = 'OTC-EU-DE-00000000001000000001'
 USERNAME = 'otcuser'
 PASSWORD = 'otcpassword'
+# IAM's ids of the above (OTC's are 32 hex digits), stable so that a client may keep them.
+DOMAIN_ID = '3c885c4d14385473bcb10f49cb2e30eb'
+USER_ID = '29f5308d44765d91a9837c2ed167d7b3'
+# token.roles: {name, id} (the token page's example names them role1/role2; te_admin, OTC's tenant administrator
+# role, is a guess at what a real account shows)
+ROLES = [{'id': 'c7a3feb3077255649305c327ff0da0b0', 'name': 'te_admin'}]
+IAM_SERVICE_ID, IAM_ENDPOINT_ID = '210c510324de50e3b33529c1d5ff7a58', 'ffe9d653e0945ebe94ea53dfa48e2edf'
+RDS_SERVICE_ID, RDS_ENDPOINT_ID = 'b4a16385297a52809ab6798e364c2939', 'bc49571082185e02a612d4a83d13351b'
+# Identity API version discovery, as OTC's IAM API reference documents it ("Querying Keystone API Version
+# Information", GET / answering 300 {"versions": {"values": [...]}}, and "Querying Information About Keystone
+# API Version 3.0", GET /v3 answering 200 {"version": {...}}: https://docs.otc.t-systems.com/
+# identity-access-management/api-ref/apis/version_information_management/), the page's own values.
+IDENTITY_VERSION = {'status': 'stable', 'updated': '2016-04-04T00:00:00Z', 'id': 'v3.6',
+                    'media-types': [{'base': 'application/json', 'type': 'application/vnd.openstack.identity-v3+json'}]}
 NOT_FOUND = {'error_code': 'DBS.200543', 'error_msg': 'The job does not exist.'}
 # The seed page's six examples, served verbatim under ids of their own (the page gives them
 # all one id), with that id in the document's "id" as the real API answers the id asked ...
@@ -48,6 +63,11 @@ JOB_DEFAULTS = dict(name='CreateMysqlSingleHAInstance', duration=60.0, entities=
 JOBS_API_TASKS = re.compile(r'create|replica|singletoha|switchover|volume|storage|eip')
 _RDS_RE = re.compile(r'^/v3/(?P<project>[^/]+)/(?P<what>jobs|instances|tasklist|schedule-tasks|datastores/(?P<engine>[^/]+)'
                      r'|instances/(?P<instance>[^/]+)/db-upgrade)/?$')
+
+
+def _iam_time(epoch):
+    """IAM's token times: 2015-11-09T01:42:57.527363Z (the token page's example; keystone's format)."""
+    return time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(epoch)) + '.%06dZ' % int((epoch % 1) * 1000000)
 
 
 def _example(number, job_id=None):
@@ -172,8 +192,20 @@ class OtcCloud(object):
         quirky['entities'] = entities
         return quirky
 
+    def _versions(self, request):
+        """GET / and GET /v3: IAM's version documents (see IDENTITY_VERSION), which keystoneauth reads to
+        discover the identity API before it asks for a token."""
+        if request.method not in ('GET', 'HEAD'):
+            return Reply(405, {'error': {'code': 405, 'title': 'Method Not Allowed', 'message': 'Use GET.'}})
+        version = dict(IDENTITY_VERSION, links=[{'rel': 'self', 'href': '%s/v3/' % self.state.base_url}])
+        if request.path == '/':
+            return Reply(300, {'versions': {'values': [version]}})
+        return Reply(200, {'version': version})
+
     def handle(self, request):
         """The Reply to a request on an OTC path, or None when the path is not OTC's."""
+        if request.path in ('/', '/v3', '/v3/'):
+            return self._versions(request)
         if request.path == '/v3/auth/tokens':
             if request.method != 'POST':
                 return Reply(405, {'error': {'code': 405, 'title': 'Method Not Allowed', 'message': 'Use POST.'}})
@@ -233,10 +265,23 @@ class OtcCloud(object):
         now = self.state.now()
         ttl = float(self.state.config['otc_token_ttl'])
         self.tokens[token] = now + ttl
-        answer = {'token': {'methods': ['password'], 'expires_at': otc_time(self.state.wall_at(now + ttl)),
-                            'issued_at': otc_time(self.state.wall_at(now)),
-                            'project': {'id': PROJECT_ID, 'name': PROJECT_NAME, 'domain': {'name': DOMAIN_NAME}},
-                            'user': {'name': USERNAME, 'domain': {'name': DOMAIN_NAME}},
-                            'catalog': [{'type': 'rdsv3', 'name': 'rds', 'endpoints': [
-                                {'interface': 'public', 'region': PROJECT_NAME, 'url': '%s/v3/%s' % (self.state.base_url, PROJECT_ID)}]}]}}
+        # The body OTC's IAM API reference documents for a project-scoped password token ("Obtaining a User Token
+        # Through Password Authentication", https://docs.otc.t-systems.com/identity-access-management/api-ref/apis/
+        # token_management/obtaining_a_user_token_through_password_authentication.html: token.user {id, name,
+        # password_expires_at, domain {id, name}}, token.project {id, name, domain {id, name}}, token.roles [{id,
+        # name}], token.catalog [{id, name, type, endpoints [{id, interface, region, region_id, url}]}], times like
+        # "2015-11-09T01:42:57.527363Z"), which is keystone's v3 token (https://docs.openstack.org/api-ref/identity/
+        # v3/#password-authentication-with-scoped-authorization). keystoneauth reads user.id, user.domain.id and
+        # project.domain.id without defaults (conn.current_user_id).
+        domain = {'id': DOMAIN_ID, 'name': DOMAIN_NAME}
+        catalog = [{'id': IAM_SERVICE_ID, 'name': 'iam', 'type': 'identity', 'endpoints': [
+                       {'id': IAM_ENDPOINT_ID, 'interface': 'public', 'region': '*', 'region_id': '*', 'url': '%s/v3' % self.state.base_url}]},
+                   {'id': RDS_SERVICE_ID, 'name': 'rds', 'type': 'rdsv3', 'endpoints': [
+                       {'id': RDS_ENDPOINT_ID, 'interface': 'public', 'region': PROJECT_NAME, 'region_id': PROJECT_NAME,
+                        'url': '%s/v3/%s' % (self.state.base_url, PROJECT_ID)}]}]
+        answer = {'token': {'methods': ['password'], 'expires_at': _iam_time(self.state.wall_at(now + ttl)),
+                            'issued_at': _iam_time(self.state.wall_at(now)),
+                            'user': {'id': USER_ID, 'name': USERNAME, 'password_expires_at': None, 'domain': dict(domain)},
+                            'project': {'id': PROJECT_ID, 'name': PROJECT_NAME, 'domain': dict(domain)},
+                            'roles': [dict(role) for role in ROLES], 'catalog': catalog}}
         return Reply(201, answer, headers={'X-Subject-Token': token})

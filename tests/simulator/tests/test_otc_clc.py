@@ -21,9 +21,24 @@ def test_otc_token_issue(api):
     answer = api.otc_login()
     assert answer.status_code == 201 and answer.headers['X-Subject-Token']
     token = answer.json()['token']
-    assert token['project'] == {'id': PROJECT, 'name': 'eu-de', 'domain': {'name': 'OTC-EU-DE-00000000001000000001'}}
-    assert token['expires_at'] > token['issued_at']
+    domain = {'id': '3c885c4d14385473bcb10f49cb2e30eb', 'name': 'OTC-EU-DE-00000000001000000001'}
+    assert token['project'] == {'id': PROJECT, 'name': 'eu-de', 'domain': domain}
+    assert token['user'] == {'id': '29f5308d44765d91a9837c2ed167d7b3', 'name': 'otcuser', 'password_expires_at': None, 'domain': domain}
+    assert token['roles'] and all(set(role) == {'id', 'name'} for role in token['roles'])
+    assert {entry['type'] for entry in token['catalog']} == {'identity', 'rdsv3'}
+    assert all(set(endpoint) == {'id', 'interface', 'region', 'region_id', 'url'} for entry in token['catalog'] for endpoint in entry['endpoints'])
+    assert re.match(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$', token['expires_at']) and token['expires_at'] > token['issued_at']
     assert api.otc_login(project={'name': 'eu-de'}).status_code == 201
+
+
+def test_otc_identity_version_discovery(api):
+    """GET /v3 and GET / as OTC's IAM reference documents them (Version Information Management)."""
+    version = api.session.get(api.url + '/v3', timeout=10)
+    assert version.status_code == 200 and version.json()['version']['id'] == 'v3.6'
+    assert version.json()['version']['links'] == [{'rel': 'self', 'href': api.url + '/v3/'}]
+    assert version.json()['version']['media-types'][0]['type'] == 'application/vnd.openstack.identity-v3+json'
+    versions = api.session.get(api.url + '/', timeout=10)
+    assert versions.status_code == 300 and versions.json()['versions']['values'] == [version.json()['version']]
 
 
 @pytest.mark.parametrize('password, project, status', [('wrong', None, 401), ('otcpassword', {'id': 'other'}, 401)])
@@ -193,8 +208,32 @@ def test_clc_failing_and_warning_servers(api, seed, status, codes, queue):
     assert detail['status'] == status and [p['patch_end_message'] for p in detail['patches']] == codes
 
 
+def test_clc_unknown_servers_get_an_entry_of_their_own(api):
+    """Execute Package: one entity per server; an unknown one is not queued and says why (the pages' errorMessage)."""
+    answer = execute(api, 'NO-SUCH-SERVER', 'va1osdpatch33')
+    assert answer.status_code == 200
+    unknown, known = answer.json()
+    assert unknown == {'server': 'NO-SUCH-SERVER', 'isQueued': False, 'errorMessage': (
+        'The operation cannot be queued because the server cannot be found or it is not in a valid state.')}
+    assert known['server'] == 'va1osdpatch33' and known['isQueued'] is True and known['links'][0]['rel'] == 'status'
+    assert execute(api, 'NOPE').json()[0]['isQueued'] is False
+
+
+def test_clc_server_ids_match_without_case(api):
+    queue_id = execute(api, 'va1osdpatch33').json()[0]['links'][0]['id']
+    api.advance(3)
+    assert api.clc('GET', '/v2/operations/OSD/status/' + queue_id).json() == {'status': 'executing'}
+    runs = api.clc('GET', '/rest/servers/OSD/server/va1osdpatch33/patch').json()
+    assert runs == api.clc('GET', '/rest/servers/OSD/server/VA1OSDPATCH33/patch').json() and len(runs) == 2
+    assert api.clc('GET', '/v2/servers/osd/va1osdpatch33').json()['id'] == 'VA1OSDPATCH33'
+
+
+def test_clc_login_takes_a_form_body(api):
+    form = api.session.post(api.url + '/v2/authentication/login', data={'username': 'ctluser', 'password': 'ctlpassword'}, timeout=10)
+    assert form.status_code == 200 and form.json()['bearerToken']
+
+
 def test_clc_bad_requests(api):
-    assert execute(api, 'NO-SUCH-SERVER').status_code == 400
     assert api.clc('POST', '/v2/operations/OSD/servers/executePackage', json={'servers': []}).status_code == 400
     assert api.clc('GET', '/v2/operations/OSD/status/nope').status_code == 404
     assert api.clc('GET', '/rest/servers/OSD/server/NOPE/patch').status_code == 404
@@ -225,3 +264,11 @@ def test_clc_groups_list_their_servers_and_subgroups(api):
     assert api.clc('GET', '/v2/groups/OSD/nope').status_code == 404
     assert api.clc('GET', '/v2/servers/OTHER/VA1OSDWEB01').status_code == 403
     assert api.clc('GET', '/v2/groups/OSD/va1-osd-0001', token='forged').status_code == 401
+    # the pages' "changeInfo" (clc-sdk reads it without a default) and Get Server's details
+    change = root['changeInfo']
+    assert set(change) == {'createdDate', 'createdBy', 'modifiedDate', 'modifiedBy'} and root['groups'][0]['changeInfo']
+    assert re.match(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$', change['createdDate']) and root['customFields'] == []
+    assert set(server['changeInfo']) == set(change)
+    details = server['details']
+    assert details['storageGB'] == sum(disk['sizeGB'] for disk in details['disks']) and details['inMaintenanceMode'] is False
+    assert details['snapshots'] == [] and details['memoryMB'] == 4096 and details['diskCount'] == len(details['disks'])
