@@ -159,6 +159,22 @@ def test_a_sliced_job_reports_every_host_once_through_awx_s_shallow_merge(api, i
     assert sorted(row['host'] for row in merged) == names, 'every host exactly once'
     assert all(row['outcome'] == 'applied' for row in merged)
     assert sorted(set(row['run_id'] for row in merged)) == ['701', '702', '703'], 'each row names its slice\'s job'
+    assert 'DEPRECATED' not in stdout, 'the per-host rows were read, not the deprecated key'
+
+
+def test_fleet_report_reads_a_1_0_0_run_s_artifacts_and_says_that_is_deprecated(installed, tmp_path):
+    """docs/DEPRECATION.md: a 1.0.0 run left safe_patch_results only; fleet_report.yml reads it until 2.0.0, and says so."""
+    rows = dict((host, dict(host=host, service_name=host, patch_id='19.21.0.0', outcome='applied', run_id='2026-11-28T10:00:00Z',
+                            apply_job={'id': job}, rollback_job=None, message=''))
+                for host, job in (('old-a', '4208400'), ('old-b', '4208401')))
+    report_dir = tmp_path / 'merged'
+    path = private_data_dir(tmp_path / 'report', installed, {'all': {'hosts': {}}}, {})
+    runner, stdout, dummy = run(path, 'dbops.patching.fleet_report',
+                                extravars=dict(safe_patch_results=rows, safe_patch_report_dir=str(report_dir)))
+    assert runner.rc == 0, stdout[-3000:]
+    assert 'DEPRECATED: the report was read from safe_patch_results' in stdout and 'removed in 2.0.0' in stdout
+    with open(str(report_dir / 'safe_patch.json')) as handle:
+        assert sorted(row['host'] for row in json.load(handle)['results']) == ['old-a', 'old-b']
 
 
 @pytest.mark.parametrize('how', ['credential_type', 'openstack_clouds_yaml'])

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The README's example, as written: its inventory and its playbook, taken from README.md, run
-against the simulator the way a venv or pipx user runs them. Ansible's interpreter discovery
+against the simulator seeded from that inventory, the way a venv or pipx user runs them. Ansible's interpreter discovery
 would pick the system Python, which lacks requests; the example pins the controller's Python.
 A control run of the same playbook without that line fails on such a Python, so the test can."""
 
@@ -14,6 +14,7 @@ import sys
 
 import yaml
 
+from ansible_collections.dbops.patching.tests.simulator import seeding
 from ansible_collections.dbops.patching.tests.simulator.client import DOMAIN
 
 COLLECTION = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -52,10 +53,8 @@ def test_the_readme_example_runs_as_written(api, tmp_path):
     inventory, playbook = readme_example()
     hosts = sorted(yaml.safe_load(inventory)['databases']['hosts'])
     assert PIN in playbook, 'the example runs the modules with the controller\'s Python'
-    for name in hosts:
-        api.admin('oracle/instances', dict(service_type='dbaas', name=name, current_version='19.20.0.0',
-                                           available=[dict(patchId='19.21.0.0', toVersion='19.21.0.0', duration=30,
-                                                           precheck_duration=10)]))
+    for seed in seeding.from_inventory(yaml.safe_load(inventory))['oracle']:  # as --seed inventory.yml seeds them
+        api.admin('oracle/instances', seed)
     (tmp_path / 'inventory.yml').write_text(inventory)
     bare = python_without_requests(tmp_path / 'bare')
 

@@ -76,6 +76,48 @@ def _next_version(current, to_version):
     return to_version
 
 
+# What Oracle publishes per major version, (version, release date): the quarterly Release Updates of Database
+# Classic (patch id = the version, as the collection's examples write it) and the MySQL Server versions of MySQL Cloud
+# Service (patch id as seed 001's "5.7.16-EE"). An instance seeded from an inventory lists every one newer than its
+# current version, as a real instance lists the patches published for its version.
+CATALOGUE = {
+    ('dbaas', '12.2'): (('12.2.0.1.220118', '2022-01-18'), ('12.2.0.1.220419', '2022-04-19'),
+                        ('12.2.0.1.220719', '2022-07-19'), ('12.2.0.1.221018', '2022-10-18')),
+    ('dbaas', '18'): (('18.11.0.0', '2020-07-14'), ('18.12.0.0', '2020-10-20'), ('18.13.0.0', '2021-01-19'),
+                      ('18.14.0.0', '2021-04-20')),
+    ('dbaas', '19'): (('19.17.0.0', '2022-10-18'), ('19.18.0.0', '2023-01-17'), ('19.19.0.0', '2023-04-18'),
+                      ('19.20.0.0', '2023-07-18'), ('19.21.0.0', '2023-10-17'), ('19.22.0.0', '2024-01-16'),
+                      ('19.23.0.0', '2024-04-16'), ('19.24.0.0', '2024-07-16')),
+    ('MySQLCS', '5.7'): (('5.7.21', '2018-01-15'), ('5.7.22', '2018-04-19'), ('5.7.23', '2018-07-27'), ('5.7.24', '2018-10-22')),
+    ('MySQLCS', '8.0'): (('8.0.13', '2018-10-22'), ('8.0.14', '2019-01-21'), ('8.0.15', '2019-02-01'), ('8.0.16', '2019-04-25')),
+}
+CATALOGUE_DEFAULT_VERSIONS = {'dbaas': '19.20.0.0', 'MySQLCS': 'mysql 5.7.20'}  # when the inventory names none
+
+
+def version_key(version):
+    """'19.21.0.0', '12.2.0.1.220118' and 'mysql 5.7.16' as comparable lists of numbers."""
+    return [int(number) for number in re.findall(r'\d+', str(version).rsplit(' ', 1)[-1])]
+
+
+def catalogue_patches(service_type, current_version):
+    """The catalogue's patches newer than ``current_version``, oldest first, as ``available`` seeds."""
+    numbers = version_key(current_version)
+    major = str(numbers[0]) if service_type == 'dbaas' and numbers and numbers[0] >= 18 else '.'.join(map(str, numbers[:2]))
+    patches = []
+    for version, released in CATALOGUE.get((service_type, major), ()):
+        if version_key(version) <= numbers:
+            continue
+        release = dict(releaseDate='%sT00:00:00.000+0000' % released, displayName=version, toVersion=version)
+        if service_type == 'MySQLCS':
+            patches.append(dict(release, patchId='%s-EE' % version, patchDescription='MySQL Server version %s' % version,
+                                patchReleaseUrl='https://dev.mysql.com/doc/relnotes/mysql/%s/en/news-%s.html'
+                                                % (major, version.replace('.', '-'))))
+        else:
+            stamp = '' if version.count('.') > 3 else '.' + released[2:].replace('-', '')
+            patches.append(dict(release, patchId=version, patchDescription='Database Release Update %s%s' % (version, stamp)))
+    return patches
+
+
 class Operation(object):
     """A patch, rollback or precheck: it runs ``duration`` simulated seconds from
     ``started`` and ends ``succeeded``, ``failed`` or ``warn`` (succeeded, with

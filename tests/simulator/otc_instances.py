@@ -51,7 +51,7 @@ VERSIONS = {
     'SQLServer': ['2017_SE', '2019_SE', '2022_SE'],
 }
 JOB_NAMES = {'MySQL': 'UpgradeMysqlMinorVersion', 'PostgreSQL': 'UpgradePostgresqlMinorVersion'}
-INSTANCE_DEFAULTS = dict(engine='MySQL', version='8.0.21', type='Single', status='ACTIVE', maintenance_window='22:00-02:00',
+INSTANCE_DEFAULTS = dict(engine='MySQL', type='Single', status='ACTIVE', maintenance_window='22:00-02:00',
                          upgrade_seconds=600.0)
 # The Error Codes table of OTC's RDS API reference (appendix/error_codes.rst): code, HTTP status, its text.
 NO_INSTANCE = (404, 'DBS.200002', 'The DB instance does not exist.')
@@ -76,6 +76,16 @@ def newest_minor(engine, version):
     major = major_of(version)
     fulls = [v for v in VERSIONS.get(engine, []) if v.startswith(major + '.') and v.count('.') >= major.count('.') + 1]
     return max(fulls, key=lambda v: [int(p) for p in v.split('.')]) if fulls else None
+
+
+def upgradable_version(engine):
+    """The default version of a seeded instance: the oldest full minor version of the engine's newest major, so
+    that newer minor versions exist to upgrade to (SQL Server, without minor versions: its newest)."""
+    versions = VERSIONS.get(engine) or VERSIONS['MySQL']
+    if engine not in JOB_NAMES:
+        return versions[-1]
+    newest = max((major_of(v) for v in versions), key=version_key)
+    return min((v for v in versions if v != major_of(v) and major_of(v) == newest), key=version_key)
 
 
 def version_key(version):
@@ -118,6 +128,7 @@ class RdsInstances(object):
         if not isinstance(seed, dict) or not seed.get('name'):
             raise ValueError('an OTC instance seed is a JSON object with a name')
         instance = dict(INSTANCE_DEFAULTS, **seed)
+        instance.setdefault('version', upgradable_version(instance['engine']))
         instance['id'] = str(seed.get('id') or '%sin01' % uuid.uuid5(uuid.NAMESPACE_OID, seed['name']).hex)
         if instance['engine'] not in VERSIONS:
             raise ValueError('engine is one of %s' % ', '.join(sorted(VERSIONS)))

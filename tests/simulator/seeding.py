@@ -7,20 +7,26 @@
 inventory whose hosts become the simulated instances the safe_patch role would patch:
 
 - ``safe_patch_cloud: oracle`` (the default): an Oracle PaaS instance named
-  ``safe_patch_service_name`` of ``safe_patch_service_type``, with ``safe_patch_patch_id`` available;
-- ``safe_patch_cloud: otc``: an RDS instance named ``safe_patch_service_name``;
+  ``safe_patch_service_name`` of ``safe_patch_service_type``, offering the patches Oracle publishes for its
+  version (``oracle.CATALOGUE``: every one newer than its current version), ``safe_patch_patch_id`` among them;
+- ``safe_patch_cloud: otc``: an RDS instance named ``safe_patch_service_name`` (engine ``dbops_engine``, else
+  MySQL), on an older minor version than the newest one of its major unless the inventory names one;
 - ``safe_patch_cloud: oci``: an OCI DB system (``safe_patch_db_system_id``) with one DB home
   (``safe_patch_db_home_id``) and the patch ``safe_patch_patch_id`` (oci.py ``inventory_seed``);
 - a host with ``dbops_server_id`` (as the ``dbops.patching.instances`` inventory plugin sets for
   CenturyLink Cloud): a CTL server of that id (``dbops_os``, ``dbops_group_id``).
 
-Optional host variables shape the simulated instance: ``simulator_current_version``,
-``simulator_patch_seconds`` (how long the patch runs, simulated seconds), ``simulator_patch_fails``
-(the patch job fails) and ``simulator_seed`` (a dict merged into the seed as given)."""
+A CTL server gets a few operating-system patches for its ``dbops_os`` to run (clc.py ``DEFAULT_PATCHES``).
+
+Optional host variables shape the simulated instance: ``simulator_current_version`` (else ``dbops_version``, as
+the inventory plugin sets it, else 19.20.0.0 for dbaas, mysql 5.7.20 for MySQLCS), ``simulator_engine`` (OTC),
+``simulator_patch_seconds`` (how long every patch runs, simulated seconds), ``simulator_patch_fails``
+(every patch job fails) and ``simulator_seed`` (a dict merged into the seed as given: its ``available``
+replaces the catalogue)."""
 
 import json
 
-from . import oci
+from . import oci, oracle
 
 FIXTURE_SECTIONS = ('oracle', 'activities', 'otc', 'otc_instances', 'clc', 'clc_groups', 'oci', 'oci_keys')
 
@@ -78,9 +84,10 @@ def host_seed(name, host_vars):
     service_name = host_vars.get('safe_patch_service_name') or name
     cloud = host_vars.get('safe_patch_cloud', 'oracle')
     if cloud == 'otc':
-        seed = dict(name=service_name, engine=host_vars.get('simulator_engine', 'MySQL'))
-        if host_vars.get('simulator_current_version'):
-            seed['version'] = str(host_vars['simulator_current_version'])
+        seed = dict(name=service_name, engine=host_vars.get('simulator_engine') or host_vars.get('dbops_engine') or 'MySQL')
+        version = host_vars.get('simulator_current_version') or host_vars.get('dbops_version')
+        if version:  # else an older minor version of the engine's newest major (otc_instances.upgradable_version)
+            seed['version'] = str(version)
         if 'simulator_patch_seconds' in host_vars:
             seed['upgrade_seconds'] = float(host_vars['simulator_patch_seconds'])
         return 'otc_instances', seed
@@ -88,12 +95,16 @@ def host_seed(name, host_vars):
         return 'oci', oci.inventory_seed(name, host_vars)
     if cloud != 'oracle':
         raise ValueError('host %s: safe_patch_cloud is oracle, otc or oci, got %r' % (name, cloud))
-    seed = dict(service_type=host_vars.get('safe_patch_service_type', 'dbaas'), name=service_name,
-                current_version=str(host_vars.get('simulator_current_version', '19.20.0.0')), available=[], applied=[])
+    service_type = host_vars.get('safe_patch_service_type', 'dbaas')
+    current = str(host_vars.get('simulator_current_version') or host_vars.get('dbops_version')
+                  or oracle.CATALOGUE_DEFAULT_VERSIONS.get(service_type, '19.20.0.0'))
+    available = oracle.catalogue_patches(service_type, current)
     patch_id = host_vars.get('safe_patch_patch_id')
-    if patch_id:
-        seed['available'].append(dict(patchId=str(patch_id), toVersion=str(patch_id), displayName=str(patch_id),
-                                      patchDescription='Patch %s' % patch_id,
-                                      duration=float(host_vars.get('simulator_patch_seconds', 300)),
-                                      fail=bool(host_vars.get('simulator_patch_fails', False))))
-    return 'oracle', seed
+    if patch_id and str(patch_id) not in [patch['patchId'] for patch in available]:
+        available.append(dict(patchId=str(patch_id), toVersion=str(patch_id), displayName=str(patch_id),
+                              patchDescription='Patch %s' % patch_id))
+    for patch in available:
+        patch.update(duration=float(host_vars.get('simulator_patch_seconds', 300)),
+                     fail=bool(host_vars.get('simulator_patch_fails', False)))
+    available.sort(key=lambda patch: oracle.version_key(patch['toVersion']))
+    return 'oracle', dict(service_type=service_type, name=service_name, current_version=current, available=available, applied=[])

@@ -23,7 +23,8 @@ def test_fixture_serves_the_clouds(dbops_simulator, tmp_path):
         headers={'X-ID-TENANT-NAME': env['ORACLE_PAAS_IDENTITY_DOMAIN'],
                  'Authorization': 'Basic dXNlcm5hbWU6cGFzc3dvcmQ='})  # username:password
     with urllib.request.urlopen(request, timeout=30) as answer:
-        assert [p['patchId'] for p in json.loads(answer.read().decode('utf-8'))] == ['19.21.0.0']
+        # the Release Updates published after the instance's 19.20.0.0, the inventory's patch among them
+        assert [p['patchId'] for p in json.loads(answer.read().decode('utf-8'))] == ['19.21.0.0', '19.22.0.0', '19.23.0.0', '19.24.0.0']
     assert dbops_simulator.requests('GET', 'patches/available') == 1
     assert dbops_simulator.integration_config['oracle_api_url'] == dbops_simulator.base_url
 
