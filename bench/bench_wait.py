@@ -16,7 +16,11 @@ Both use the same deterministic jitter, so their schedules are comparable. The
 table shows the requests each made (from the simulator's counters) and how late
 each noticed the last job's end, against the poll interval in force then.
 
-Usage: python bench/bench_wait.py [--jobs 200] [--time-scale 10] [--max-duration 200]
+With ``--batched``, also: batched: one Poller over all N ids through the OTC task list
+(_otc.TaskListJobs: pages of the running tasks, the ended ones read together), which is what
+``rds_job_info`` with ``job_ids`` and ``wait`` does now.
+
+Usage: python bench/bench_wait.py [--jobs 200] [--time-scale 10] [--max-duration 200] [--batched]
 Writes bench/results/wait.json.
 """
 
@@ -84,8 +88,10 @@ def seed_jobs(requests, base, count, max_duration, prefix):
 
 
 def job_requests(requests, base, prefix):
+    """The reads of the jobs: GET jobs of their ids, and every GET tasklist (by id, or a page of tasks)."""
     answer = admin(requests, base, 'GET', 'requests?method=GET&path=/jobs')
-    return sum(1 for r in answer['requests'] if prefix in (r.get('query') or ''))
+    tasks = admin(requests, base, 'GET', 'requests?method=GET&path=/tasklist')
+    return sum(1 for r in answer['requests'] if prefix in (r.get('query') or '')) + tasks['count']
 
 
 def simulated_time(time_scale, reset_wall):
@@ -114,9 +120,11 @@ def follow(ids, base, mode, timing):
         return (low + high) / 2.0
 
     ends = {}
-    if mode == 'together':
+    if mode in ('together', 'batched'):
+        from ansible_collections.dbops.patching.plugins.module_utils._otc import TaskListJobs
         client = OtcClient(dict(params))
-        poller = Poller(FunctionSource(client.rds_job), timeout=36000, clock=WaitClock(rand=midpoint, **timing))
+        source = TaskListJobs(client) if mode == 'batched' else FunctionSource(client.rds_job)
+        poller = Poller(source, timeout=36000, clock=WaitClock(rand=midpoint, **timing))
         result = poller.run(ids)
         ends = dict((job_id, time.monotonic()) for job_id in ids)
         return result, ends
@@ -156,6 +164,7 @@ def main():
     parser.add_argument('--jobs', type=int, default=200)
     parser.add_argument('--time-scale', type=float, default=10.0)
     parser.add_argument('--max-duration', type=float, default=200.0, help='simulated seconds of the longest job')
+    parser.add_argument('--batched', action='store_true', help='also follow them through the OTC task list (rds_job_info now)')
     args = parser.parse_args()
 
     collection_on_path()
@@ -164,7 +173,7 @@ def main():
     proc, base = start_simulator(args.time_scale)
     rows = []
     try:
-        for mode in ('together', 'one-by-one'):
+        for mode in ('together', 'batched', 'one-by-one') if args.batched else ('together', 'one-by-one'):
             admin(requests, base, 'POST', 'reset', {})
             timing = simulated_time(args.time_scale, time.time())
             prefix = 'bench-%s' % mode
@@ -181,7 +190,7 @@ def main():
         proc.terminate()
         proc.wait(timeout=10)
 
-    together, alone = rows
+    together, alone = rows[0], rows[-1]
     interval = interval_in_force(args.max_duration / args.time_scale)
     summary = dict(
         requests_ratio=round(together['requests'] / float(alone['requests']), 3) if alone['requests'] else None,

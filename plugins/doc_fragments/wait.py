@@ -51,26 +51,32 @@ options:
         shortest and longest past runs of the same operation on the same service in the activity log), it reads at
         half the time left until the earliest end, never less than 2 seconds apart and never more than
         O(max_poll_interval), often inside a narrow end window, and more sparsely again when the job runs late.
-        Otherwise it backs off to 30 seconds, reading after 2, 6 and 18 seconds, then every 27 to 30 seconds
-        (jitter), and every 2 seconds once the job reports 80 % or more. A job that has run for more than 25 minutes
-        is then read every fiftieth of the time it has run, never more than O(max_poll_interval) apart (for example
-        every 36 seconds at 30 minutes, every 60 seconds from 50 minutes on), so a long job costs fewer reads than
-        a loop with a 30-second delay, and its end is seen a little later. Set O(max_poll_interval=30) to keep the
-        30-second cadence.
+        Otherwise it reads 2, 8 and 26 seconds after its first read (so that a job refused at once is seen at
+        once), then as a loop that reads every 30 seconds from the first read would (C(ansible.builtin.uri) with
+        C(until) and a C(delay) of 30). It pays back the three early reads by reading at most O(max_poll_interval) apart
+        (at 86 and 146 seconds with the default of 60), and from 180 seconds on it reads every 30 seconds, when such
+        a loop reads. A job that ends after 150 seconds thus costs as many reads as that loop and is seen when that loop
+        would see it; one that ends within 26 seconds is seen sooner, one that ends between 26 and 150 seconds up to
+        a minute after its end. It reads every 2 seconds once the job reports 80 % or more. With
+        O(max_poll_interval=30) no read is more than 30 seconds after the one before, and a job costs 2 or 3 reads
+        more than the loop.
       - With C(job_ids) and a read that answers for many jobs at once (the Oracle activity-log search of running
         jobs), the jobs are read in rounds. After the first short reads, a round comes every 5 seconds per job still
-        running, at most every O(max_poll_interval), and sparser again the longer the last jobs run alone. With
-        M(dbops.patching.activity_log_info), a job that leaves the search of running jobs is read, with every other
-        such job, in one search once none of them runs any more.
+        running, never less than 30 seconds nor more than O(max_poll_interval) apart. Once six jobs or fewer run, a
+        round comes every 30 seconds, so the last job, running alone, costs what a loop with a 30-second delay costs and
+        its end is seen within 30 seconds. With M(dbops.patching.activity_log_info), a job that leaves the search of
+        running jobs is read, with every other such job, in one search once none of them runs any more.
       - Every job still running is read once more at the deadline before a timeout is reported.
     type: float
   max_poll_interval:
     description:
       - The longest time a job goes unread when the adaptive schedule reads it sparsely (its end is estimated, it
-        has run for long, or it is one of many jobs followed together), so that an early failure is still seen soon.
-        Between 2 and 3600.
-      - With V(30), a job whose end is estimated is never read less often than without an estimate (about 75 reads
-        for a 30-minute job instead of about 45, an early failure seen within 30 seconds instead of a minute).
+        pays back its first short reads, or it is one of many jobs followed together), so that an early failure is
+        still seen soon. Between 2 and 3600.
+      - With V(30), no job is read more than 30 seconds after the one before. A job whose end is estimated is never
+        read less often than without an estimate (about 75 reads for a 30-minute job instead of about 45, an early
+        failure seen within 30 seconds instead of a minute), and one without an estimate does not pay back its first
+        short reads.
     type: float
     default: 60
   expected_duration:

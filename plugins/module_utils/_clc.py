@@ -50,6 +50,19 @@ RESUME = ('run this task again to follow the executions that run (none is starte
           'or follow one with dbops.patching.server_patch_info and its execution_id')
 # Seconds between two reads of the executions while a lost executePackage answer is recovered.
 RECOVERY_POLL = 2.0
+# Seconds after executePackage before the first read of the servers started: CTL lists an execution only
+# once its queued item has started, usually seconds after the request; a read before finds nothing.
+QUEUE_DELAY = 2.0
+# A fleet of servers is followed server by server: CTL has no read of many servers' executions. The
+# Patching-as-a-Service pages read one server each: "Get a Summary of All Patches Deployed to a Server"
+# (GET {patching_url}/rest/servers/{accountAlias}/server/{serverID}/patch) and "Get Details of Patches Applied
+# to a Server During a Single Execution" (GET .../patch/{execution_id}; /work/shared/api-docs seed 003;
+# APIDocs Patching/get-summary-of-patches-applied-to-a-server.md and get-detail-of-patches-deployed-during-
+# a-single-execution.md); the v2 queue's "Get Status" reads one queue item (GET /v2/operations/{alias}/
+# status/{id}). The only list of an account's queue items is API v1's ListQueueRequests (REST/Queue/
+# ListQueueRequests, Queue/list-queue-requests.md), another API with its own logon, which tells the
+# package run, not the execution. So each server costs its own reads, on the cadence of a `uri` loop
+# with delay 30 (see for_the_wait): bench/bench_clouds.py measures it against one.
 
 EXECUTION_STATUS = status_table(
     pending='PENDING NOT_STARTED', running='RUNNING IN_PROGRESS EXECUTING', succeeded='COMPLETED SUCCEEDED',
@@ -293,6 +306,16 @@ class ClcClient(object):
         return job, response.retry_after()
 
 
+def for_the_wait(job):
+    """The job as the wait schedules it: without ``progress``. CTL lists a patch of an execution only
+    once it is attempted ("details on all attempted patches", seed 003), so the percent of the patches
+    done counts the patches listed so far, not the share of the time gone: an end estimated from it
+    runs away while a patch runs, and the wait would read the server once a minute. Without it the
+    server is read on the grid of a `uri` loop with delay 30 (see _wait.Schedule.steady_read): no more
+    reads than that loop, and every end seen when it would see it. The job returned keeps its progress."""
+    return dict(job, progress=None) if job and job.get('progress') is not None else job
+
+
 def running_execution(executions):
     """The execution still running on a server (the newest one), or None."""
     running = [e for e in executions if e['state'] in ('pending', 'running')]
@@ -417,20 +440,23 @@ class ServerPatching(WriteAction):
         return entry['job'], retry_after
 
     def read(self, sid, deadline=None):
-        """Poll one server: its queue item until the execution shows, then the execution."""
+        """Poll one server: until its execution shows, its executions (one request once it shows: the
+        summary tells the state), and its queue item while they show none (a queue item that failed
+        starts none); then the execution."""
         entry = self.entries[sid]
         if entry['execution_id'] is None:
-            job, retry_after = self.read_queue(sid, deadline)
-            if job['state'] in ('pending', 'unknown'):
-                return job, retry_after
             execution = newest_execution(self.client.executions(sid, deadline), exclude=[e['id'] for e in self.before.get(sid, [])])
             if execution is None:
+                job, retry_after = self.read_queue(sid, deadline)
                 # a queue item that succeeded before its execution shows is not done for us yet
                 return (dict(job, terminal=False) if job['state'] == 'succeeded' else job), retry_after
             entry['execution_id'] = execution['id']
+            if not execution['terminal']:  # the details (patches) come with the next reads
+                entry['job'] = execution
+                return for_the_wait(execution), None
         job, retry_after = self.client.execution(sid, entry['execution_id'], deadline)
         entry['job'] = job
-        return job, retry_after
+        return for_the_wait(job), retry_after
 
     def follow(self, ref, first_delay=None):
         if self.run.wait:
@@ -450,7 +476,8 @@ class ServerPatching(WriteAction):
 
     def _wait(self, followed):
         try:
-            wait_for(self.run.poller(FunctionSource(self.read), 'server'), followed, resume=RESUME)
+            wait_for(self.run.poller(FunctionSource(self.read), 'server'), followed, resume=RESUME,
+                     first_delay=QUEUE_DELAY if any(e['queue_id'] and e['execution_id'] is None for e in self.entries.values()) else None)
         except WaitTimeout as exc:
             queued = ['%s (queue item %s)' % (sid, e['queue_id']) for sid, e in self.entries.items()
                       if e['queue_id'] and e['execution_id'] is None]

@@ -30,6 +30,7 @@ api-ref/), and this module relies on:
 
 import os
 import re
+import time
 
 from ansible.module_utils.basic import env_fallback
 
@@ -55,7 +56,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._jobs import (
     status_table,
     text_or_none,
 )
-from ansible_collections.dbops.patching.plugins.module_utils._wait import FunctionSource
+from ansible_collections.dbops.patching.plugins.module_utils._wait import FunctionSource, JobSource, RunningJobs
 from ansible_collections.dbops.patching.plugins.module_utils._workflow import (
     DONE,
     FOLLOW,
@@ -96,6 +97,9 @@ ENGINE_CODES = frozenset(('DBS.200040', 'DBS.201207', 'DBS.280238'))
 RECOVERY_POLL = 3.0
 RECOVERY_WINDOW_MAX = 600
 TASKLIST_LIMIT = 50
+# A wait reads at most this many pages of the task list at a time (1,000 tasks); what it has not found
+# by then is read on its own.
+TASKLIST_MAX_PAGES = 20
 INSTANCES_PAGE = 100  # "Querying DB Instances": limit 1-100, default 100
 DELAYABLE_ENGINES = ('mysql',)  # "For RDS for PostgreSQL, minor versions can be upgraded immediately ... only"
 
@@ -524,6 +528,17 @@ class OtcClient(object):
         jobs = [normalize_job(t, str(t.get('id')), self.warn) for t in listed(body, 'tasks') if t.get('id')]
         return [j for j in jobs if j['instance']['id'] in (None, instance_id)]
 
+    def task_page(self, offset=0, status=None, deadline=None):
+        """One page of the project's instant tasks, newest first (GET tasklist: ``offset``, ``limit`` up
+        to 50, ``status`` Running, Completed or Failed): (normalized tasks, total_count or None)."""
+        query = {'offset': offset, 'limit': TASKLIST_LIMIT}
+        if status:
+            query['status'] = status
+        body = self.http.get(self.project_path('tasklist'), params=query, deadline=deadline).json()
+        tasks = [normalize_job(t, str(t.get('id')), self.warn) for t in listed(body, 'tasks') if t.get('id')]
+        total = body.get('total_count') if isinstance(body, dict) else None
+        return tasks, total if isinstance(total, int) and not isinstance(total, bool) else None
+
     def scheduled_tasks(self, instance_id, deadline=None):
         """The instance's newest scheduled tasks (GET schedule-tasks: a delayed upgrade until its window)."""
         body = self.http.get(self.project_path('schedule-tasks'),
@@ -603,6 +618,122 @@ class OtcClient(object):
             raise as_not_found
         self.listed_jobs.add(job_id)
         return job, None
+
+
+def _squeezed_id(job_id):
+    return _SPACES_RE.sub('', str(job_id))
+
+
+# Seconds a new instant task may take to show in the task list; a running job younger than that which the
+# list does not show is looked for in it again instead of being read on its own for the rest of the wait.
+LIST_DELAY = 60.0
+
+
+class TaskListJobs(JobSource):
+    """The jobs of one task (``rds_job_info`` with many ids), as a wait reads them together: each round
+    reads the pages of the project's running instant tasks (``GET tasklist?status=Running``, 50 a page,
+    newest first: whole tasks, with their progress), and the jobs that left it are read together at the
+    end from the pages of the newest tasks; a job on its own as ``OtcClient.rds_job`` reads it.
+
+    Which jobs the task list shows, by OTC's own pages: the API reference's "Querying Instant Tasks"
+    (https://docs.otc.t-systems.com/relational-database-service/api-ref/api_v3_recommended/
+    obtaining_task_information/querying_instant_tasks.html) lists the project's instant tasks, filtered
+    by ``id``, ``instance_id``, ``name``, ``status`` (Running, Completed, Failed), paged by ``offset`` and
+    ``limit`` (1-50, default 10), with ``total_count``; the user guide's "Viewing a Task"
+    (https://docs.otc.t-systems.com/relational-database-service/umn/working_with_rds_for_mysql/task_center/
+    viewing_a_task.html) names the instant tasks: creating DB instances and read replicas, scaling up
+    storage, single to primary/standby, switchovers, reboots, binding and unbinding EIPs, restoring to a
+    new or an existing instance, migrating a standby, and minor-version upgrades of MySQL, over the past
+    30 days. It does not show a scheduled task (a delayed upgrade before its maintenance window, a class
+    change: ``GET schedule-tasks``), any kind of job it does not name, nor a new job for its first
+    seconds. A followed job the running pages do not show while its own read finds it running (and it
+    is not new) is ``unlisted``: the wait reads it on its own, on its own schedule, until the list
+    shows it."""
+
+    reads_running = True
+    reads_ended = True
+
+    def __init__(self, client):
+        self.client = client
+        self.unlisted = set()
+        self.running_now = frozenset()  # the ids (squeezed) the last read of the running tasks showed
+
+    def read(self, key, deadline=None):
+        try:
+            job, retry_after = self.client.rds_job(key, deadline)
+        except NotFoundError:
+            self.unlisted.add(key)
+            raise
+        if job['terminal'] or self.new_task(job):
+            self.unlisted.discard(key)  # a new task is hidden from the list for its first seconds: look for it there again
+        elif _squeezed_id(key) not in self.running_now:
+            self.unlisted.add(key)
+        return job, retry_after
+
+    @staticmethod
+    def new_task(job):
+        """Whether a running job started so recently that the list may not show it yet (a new task is
+        missing from it for its first seconds): it is looked for in the next rounds' pages again."""
+        started = parse_time(job.get('started_at'))
+        return started is not None and time.time() - started < LIST_DELAY
+
+    def read_running(self, keys, deadline=None):
+        wanted = set(_squeezed_id(key) for key in keys if key not in self.unlisted)
+        if not wanted:  # the list shows none of them: each is read on its own
+            return RunningJobs(unlisted=keys)
+        found = self._pages('Running', wanted, deadline)
+        self.running_now = frozenset(found)
+        return RunningJobs(self._take(keys, found), unlisted=[key for key in keys if key in self.unlisted])
+
+    def read_ended(self, last_jobs, deadline=None):
+        """How the jobs of ``last_jobs`` ended, from the pages of the newest tasks, read until every one
+        was found, or up to the tasks that started before the earliest of them (when all starts are known)."""
+        if not last_jobs:
+            return {}
+        starts = [parse_time(job.get('started_at')) if job else None for job in last_jobs.values()]
+        since = min(starts) - 1 if None not in starts else None
+        found = self._pages(None, set(_squeezed_id(key) for key in last_jobs), deadline, since)
+        return self._take(last_jobs, found)
+
+    def estimate(self, key, job, deadline=None):
+        return planned_duration(key, job)
+
+    def _take(self, keys, found):
+        """{key: job} of the ``keys`` the pages showed (``found``: squeezed id -> job), under the caller's
+        ids; from then on they are read on their own where the task list shows them (one request)."""
+        jobs = {}
+        for key in keys:
+            job = found.get(_squeezed_id(key))
+            if job is not None:
+                self.unlisted.discard(key)
+                self.client.listed_jobs.add(key)
+                jobs[key] = dict(job, id=str(key))
+        return jobs
+
+    def _pages(self, status, wanted, deadline, since=None):
+        """{squeezed id: task} of the task list's pages (of the tasks of ``status``, or all), newest
+        first, until every id of ``wanted`` was seen, a short page, total_count, or a page that reaches
+        back before ``since`` (epoch seconds). Tasks that leave the list between two pages move the later
+        ones up by as many places (total_count drops): the next page starts that many places back."""
+        found, offset, before = {}, 0, None
+        for dummy in range(TASKLIST_MAX_PAGES):
+            tasks, total = self.client.task_page(offset, status, deadline)
+            for job in tasks:
+                found.setdefault(_squeezed_id(job['id']), job)
+            if wanted <= set(found):
+                break
+            dropped = before - total if before is not None and total is not None and total < before else 0
+            before = total if total is not None else before
+            if dropped:
+                offset = max(0, offset - dropped)
+                continue
+            if len(tasks) < TASKLIST_LIMIT or (total is not None and offset + len(tasks) >= total):
+                break
+            oldest = parse_time(tasks[-1]['started_at'])
+            if since is not None and oldest is not None and oldest < since:
+                break
+            offset += len(tasks)
+        return found
 
 
 def refusal(exc, instance_id):

@@ -13,8 +13,8 @@ Retry-After first; else, when the end of the job can be estimated (from its
 progress percent and start, or from an expected duration), half the time left
 until that end, never more than max_poll_interval and never less than a couple of
 seconds, and widening again when the job runs late; else short intervals that grow
-with jitter up to a cap (a job that has run long is read more sparsely, see AGE_SHARE), shorter
-again when the job says it is nearly done (see Schedule: pure functions of what the wait knows).
+to a cap on the grid a fixed 30 s loop would read on (see Schedule.steady_read), shorter again
+when the job says it is nearly done (see Schedule: pure functions of what the wait knows).
 Jobs are read through a JobSource, one per cloud: jobs that are due together are read concurrently
 by a bounded worker pool over the caller's session, or answered together by one batch read of the
 source (a list of the running jobs): a fleet is read in rounds whose cadence follows how many of its
@@ -39,16 +39,20 @@ NEAR_END_PROGRESS = 80
 WINDOW_READS = 20.0  # reads spread across a job's estimated end window
 NEAR_END_INTERVAL = 2.0
 DEFAULT_WORKERS = 8
-# Without any estimate, a job that has run for t seconds is read every t / AGE_SHARE seconds once that
-# is longer than the 30 s cadence (after 25 minutes), never sparser than max_poll_interval: a long job
-# then costs fewer reads than a `uri` loop with delay 30, at the price of a later look at its end.
-AGE_SHARE = 50.0
+# Without any estimate, after its short start a job is read on the grid of a loop that reads it every
+# steady_interval (30 s) from the wait's first read, as a `uri` loop with delay 30 would: the (n+1)-th read
+# comes n * 30 s after the first. The short start's reads (2, 8 and 26 s) are reads such a loop does not
+# make; they are paid back by the next reads, each at most max_poll_interval apart (26, 86, 146, 180 s with
+# the defaults), after which every read is one the loop makes at the same moment: never more reads, and
+# every end is seen when the loop would see it. With max_poll_interval 30 nothing is paid back.
 # A fleet followed by batch rounds waits for its last job. Once its first short reads are done, with
-# k jobs still running a round comes every FLEET_STEP * k seconds, at most every max_poll_interval,
-# and widens again with the time the fleet has stayed at k jobs (that time / FLEET_WIDEN), so that a
-# straggler is read every few seconds at first but not for hours.
+# k jobs still running a round comes every FLEET_STEP * k seconds, never less than steady_interval (30 s)
+# apart nor more than max_poll_interval: while many jobs run a round reads them all sparsely, and once
+# six or fewer run (the last of them, a straggler, often runs alone for minutes or an hour) the rounds
+# are those of a `uri` loop with delay 30 following it: as many requests, its end seen within 30 s.
+# Without an estimate that end cannot be foreseen: rounds dense enough to see it within a few seconds
+# would cost that many times the loop's requests for as long as it runs alone.
 FLEET_STEP = 5.0
-FLEET_WIDEN = 60.0
 BATCH_MISSES = 3  # rounds in which a batch read misses a running job before it is dropped for the wait
 # How long a job the API does not show yet counts as pending (some APIs answer
 # "no such job" for a few seconds after they created it).
@@ -79,12 +83,15 @@ class WaitResult(object):
 
 class RunningJobs(object):
     """What one read of the running jobs shows of the jobs asked about: ``jobs`` ({key: job}) the
-    jobs it carries whole (a list that carries ended jobs too may give them), and ``unchanged``
-    the keys it shows still running without their state (the last state seen stands)."""
+    jobs it carries whole (a list that carries ended jobs too may give them), ``unchanged``
+    the keys it shows still running without their state (the last state seen stands), and
+    ``unlisted`` the keys the list cannot show (a kind of job it does not carry): they have not
+    left it, and are read on their own, each on its own schedule."""
 
-    def __init__(self, jobs=None, unchanged=()):
+    def __init__(self, jobs=None, unchanged=(), unlisted=()):
         self.jobs = dict(jobs or {})
         self.unchanged = frozenset(unchanged)
+        self.unlisted = frozenset(unlisted)
 
 
 class JobSource(object):
@@ -96,7 +103,8 @@ class JobSource(object):
 
     - ``reads_running``: ``read_running(keys, deadline)`` returns RunningJobs, from one read of
       the running jobs; the jobs of ``keys`` it does not show are no longer running (or were never
-      listed), and are read on their own, unless the source also
+      listed), and are read on their own (those it names ``unlisted``, which the list cannot show,
+      each on its own schedule), unless the source also
     - ``reads_ended``: ``read_ended(last_jobs, deadline)`` returns {key: job}, one read of how the
       jobs of ``last_jobs`` ({key: last job seen}) ended. A job that leaves the running list is then
       taken to have ended, and every such job is read in one ``read_ended`` once no followed job runs
@@ -181,11 +189,11 @@ class Schedule(object):
         self.max_poll_interval = max_poll_interval
         self.rand = rand or random.uniform
 
-    def next_interval(self, polls, job, retry_after, age=0.0, window=None):
-        """Seconds until the next poll of a job that has been polled ``polls`` times, has run
-        ``age`` seconds and may end within ``window`` (see end_window)."""
+    def next_interval(self, polls, job, retry_after, waited=0.0, window=None):
+        """Seconds until the next poll of a job that has been polled ``polls`` times, the first
+        ``waited`` seconds ago, and may end within ``window`` (see end_window)."""
         asked = self.requested_interval(retry_after)
-        return asked if asked is not None else self.adaptive_interval(polls, job, age, window)
+        return asked if asked is not None else self.adaptive_interval(polls, job, waited, window)
 
     def requested_interval(self, retry_after):
         """The interval the user (poll_interval) or the server (Retry-After) asked for, or None."""
@@ -195,8 +203,9 @@ class Schedule(object):
             return min(self.max_poll_interval, retry_after)
         return None
 
-    def adaptive_interval(self, polls, job, age, window):
-        """The interval when nobody asked for one: from the end window, else short at first."""
+    def adaptive_interval(self, polls, job, waited, window):
+        """The interval when nobody asked for one: from the end window, else short at first, then
+        on the steady grid (see steady_read)."""
         cap = self.steady_interval()
         if window is not None:
             earliest, latest = window
@@ -214,25 +223,38 @@ class Schedule(object):
             base = min(base, NEAR_END_INTERVAL)
         if base < cap:
             return base
-        return max(cap, min(self.max_poll_interval, age / AGE_SHARE)) * self.rand(0.9, 1.0)
+        return self.steady_read(polls, waited)
 
     def steady_interval(self):
-        """The cadence a job's own schedule grows to without an estimate (before its age widens it)."""
+        """The cadence a job's own schedule grows to without an estimate."""
         return min(self.max_interval, self.max_poll_interval)
+
+    def steady_read(self, polls, waited):
+        """Without an estimate, once the short start is over: the seconds until the next read of a job
+        read ``polls`` times, the first ``waited`` seconds ago. A loop that reads every steady_interval
+        from the same first read makes its (polls + 1)-th read at polls * steady_interval: the next read
+        is then, or steady_interval from now if that is later (the wait read less often than the loop,
+        after a Retry-After or a slow answer: no burst to catch up), and never more than max_poll_interval
+        from now (the short start's extra reads are paid back over the next few). No jitter: once they are
+        paid back (the 7th read, at 180 s, with the defaults) every read is one such a loop makes, so the
+        wait makes no more reads than it and sees every later end when it would."""
+        cap = self.steady_interval()
+        return min(self.max_poll_interval, max(cap, cap * polls - waited))
 
     @staticmethod
     def short_start(polls):
-        """The interval after a job's ``polls``-th read while its schedule starts short: 2, 6, 18 s..."""
-        return INITIAL_INTERVAL * GROWTH ** max(0, polls - 1)
+        """The interval after a job's ``polls``-th read while its schedule starts short: 2, 6, 18 s...
+        (the growth stops at 3 ** 64: a float power from 3 ** 647 on raises OverflowError, which a
+        wait of a few hours at 30 s would otherwise reach)."""
+        return INITIAL_INTERVAL * GROWTH ** min(64, max(0, polls - 1))
 
     def starts_short(self, polls):
         """Whether the schedule of a job read ``polls`` times has yet to reach its steady cadence."""
         return self.short_start(polls) < self.steady_interval()
 
-    def fleet_cadence(self, running, stayed):
-        """Seconds between the rounds of a fleet with ``running`` jobs still running, which has
-        stayed at that many for ``stayed`` seconds (see FLEET_STEP)."""
-        return min(self.max_poll_interval, max(NEAR_END_INTERVAL, FLEET_STEP * running, stayed / FLEET_WIDEN))
+    def fleet_cadence(self, running):
+        """Seconds between the rounds of a fleet with ``running`` jobs still running (see FLEET_STEP)."""
+        return min(self.max_poll_interval, max(self.steady_interval(), FLEET_STEP * running))
 
     @staticmethod
     def age(job, wall_now, seen_for):
@@ -272,7 +294,7 @@ class WaitState(object):
     when each job still followed is read next (``due``), why the API did not show one
     (``unseen``) or the last read failed (``errors``), the jobs still running at the deadline
     (``late``), when a job left the running list (``left``: taken to have ended, read later),
-    when each was first seen, the fleet's size and since when (``fleet_since``), and the batch
+    when each was first seen, and the batch
     reads still in use. ``read_deadline`` is what the reads get: None for a look without a wait."""
 
     def __init__(self, keys, start, timeout, first, batch_reads, bounded=True):
@@ -286,7 +308,6 @@ class WaitState(object):
         self.late = []
         self.batch_reads = set(batch_reads)
         self.batch_misses = 0
-        self.fleet_since = (None, None)  # (jobs still running, since when)
 
     def uses(self, read):
         return read in self.batch_reads
@@ -426,18 +447,18 @@ class Poller(object):
             state.stop_using(read)
 
     def _read_running(self, state, keys):
-        """{key: job} of the jobs of ``keys`` the source's read of the running jobs shows; None
-        without that read, for fewer than two jobs, or when it failed."""
+        """({key: job} of the jobs of ``keys`` the source's read of the running jobs shows, the keys
+        it cannot show); (None, ()) without that read, for fewer than two jobs, or when it failed."""
         if not state.uses(RUNNING) or len(keys) < 2:
-            return None
+            return None, ()
         try:
             running = self.source.read_running(keys, state.read_deadline)
         except ApiError as exc:
             self._stop_unless_passing(state, exc, RUNNING)
-            return None
+            return None, ()
         carried = dict((key, state.jobs[key]) for key in running.unchanged if key in keys and state.jobs.get(key) is not None)
         carried.update((key, job) for key, job in running.jobs.items() if key in keys and job is not None)
-        return carried
+        return carried, frozenset(key for key in running.unlisted if key not in carried)
 
     def _round(self, state, ready, others, executor):
         """{key: (job, retry_after)} of every key of ``ready``, and of the keys of ``others``
@@ -446,10 +467,10 @@ class Poller(object):
         taken to have ended (they get no answer: see ``state.left``). The ready jobs it does not
         carry are read on their own; so are the jobs it says run whose state was never read."""
         batch = [key for key in list(ready) + list(others) if state.jobs.get(key) is not None or state.uses(ENDED)]
-        carried = self._read_running(state, batch)
+        carried, unlisted = self._read_running(state, batch)
         listed = carried is not None
         carried = carried or {}
-        seen = [key for key in batch if state.jobs.get(key) is not None and not state.jobs[key]['terminal']]
+        seen = [key for key in batch if state.jobs.get(key) is not None and not state.jobs[key]['terminal'] and key not in unlisted]
         gone = [key for key in seen if key not in carried] if listed else []
         if gone and state.uses(ENDED):
             after = self.clock.monotonic()
@@ -498,8 +519,9 @@ class Poller(object):
         asked = self.schedule.requested_interval(retry_after)
         if asked is not None:  # the job's age and end are not needed: the estimate may cost a read
             return asked
-        age = self._age(state, key, job)
-        return self.schedule.adaptive_interval(state.polls[key], job, age, self._end_window(state, key, job, age))
+        now = self.clock.monotonic()
+        waited = now - state.first_seen.get(key, now)
+        return self.schedule.adaptive_interval(state.polls[key], job, waited, self._end_window(state, key, job, self._age(state, key, job)))
 
     def _age(self, state, key, job):
         now = self.clock.monotonic()
@@ -538,10 +560,7 @@ class Poller(object):
                 if key != last:
                     due[key] = min(state.deadline, max(due[key], after + self.schedule.max_poll_interval))
             return
-        running, since = state.fleet_since
-        if running != len(due):
-            running, since = state.fleet_since = (len(due), after)
-        cadence = self.schedule.fleet_cadence(running, after - since)
+        cadence = self.schedule.fleet_cadence(len(due))
         growing = self.schedule.starts_short(min(state.polls[key] for key in due))
         for key in paced:
             due[key] = min(due[key], after + cadence) if growing else min(state.deadline, after + cadence)

@@ -15,7 +15,12 @@ description:
     switchovers, scaling up storage, binding or unbinding EIPs). A job it answers C(DBS.200543) for is read from the
     instant-task list (C(GET /v3/{project_id}/tasklist?id=...)), which shows every instant task, minor-version
     upgrades among them; the module keeps reading it there. An endpoint without that list leaves the job to C(/jobs).
-  - One task can follow many jobs at once with O(job_ids); they are polled concurrently over one session.
+  - One task can follow many jobs at once with O(job_ids). With O(wait=true) they are followed together, and each round
+    reads the pages of the project's running instant tasks (C(GET /v3/{project_id}/tasklist?status=Running), 50 a
+    page), and the jobs that left it are read together once none runs, from the pages of the newest tasks. A job the
+    task list does not show (a kind of task it does not list, a delayed upgrade before its maintenance window, a job
+    created seconds ago) is read on its own, concurrently with the others over one session. A job read from the
+    task list is reported from it (RV(jobs[].raw) is then the task, without C(entities)).
   - Logs in to IAM with a password (the token is renewed once if it expires), or uses O(auth_token) as it is.
   - RDS answers C(DBS.200543) (job does not exist) for a few seconds right after a job is created. Without
     O(wait) such a job is reported with RV(exists=false); with O(wait=true) it is tolerated for a grace period,
@@ -156,15 +161,16 @@ timed_out:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dbops.patching.plugins.module_utils._otc import OtcClient, otc_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._otc import OtcClient, TaskListJobs, otc_argument_spec
 from ansible_collections.dbops.patching.plugins.module_utils._runner import ONE_JOB_ID_OR_MANY, argument_spec_of, job_ids_argument_spec, report_jobs
-from ansible_collections.dbops.patching.plugins.module_utils._runner import run_module, wait_argument_spec
+from ansible_collections.dbops.patching.plugins.module_utils._runner import requested_job_ids, run_module, wait_argument_spec
 from ansible_collections.dbops.patching.plugins.module_utils._wait import FunctionSource
 
 
 def report(run):
     client = OtcClient(run.params, warn=run.warn)
-    report_jobs(run, FunctionSource(client.rds_job), 'RDS job')
+    many = len(requested_job_ids(run.params)[0]) > 1
+    report_jobs(run, TaskListJobs(client) if many else FunctionSource(client.rds_job), 'RDS job')
 
 
 def main():

@@ -191,3 +191,14 @@ def test_running_and_newest_execution():
     assert _clc.newest_execution([old], exclude=('A',)) is None
     twin = execution('D', 'succeeded', '2016-03-14T10:00:00Z')
     assert _clc.newest_execution([old, twin]) is twin, 'same start: the last listed'
+
+
+def test_the_wait_schedules_an_execution_without_its_patch_count_progress():
+    """CTL lists a patch only once it is attempted: the percent of the patches done is no share of the
+    time, and an end estimated from it runs away (the server would be read once a minute)."""
+    job = make_job('VA1-2', 'RUNNING', 'running', progress=50)
+    scheduled = _clc.for_the_wait(job)
+    assert scheduled['progress'] is None and job['progress'] == 50, 'the job returned keeps its progress'
+    assert dict(scheduled, progress=50) == job
+    done = make_job('VA1-2', 'COMPLETED', 'succeeded')
+    assert _clc.for_the_wait(done) is done and _clc.for_the_wait(None) is None

@@ -366,3 +366,113 @@ def test_a_passing_error_of_the_task_list_is_raised_so_a_wait_reads_again():
 def test_a_refusal_of_no_documented_meaning_is_raised_as_it_came():
     refused = _http.HttpStatusError('POST /x: HTTP 400: DBS.280001: Parameter error.', status=400, api_code='DBS.280001')
     assert _otc.refusal(refused, 'i-1') is refused
+
+
+# -- a fleet read together: TaskListJobs ------------------------------------------------------
+
+TASKLIST = RDS + '/v3/%s/tasklist' % PROJECT
+JOBS = RDS + '/v3/%s/jobs' % PROJECT
+
+
+def task(job_id, status='Running', process='40%', created='2026-11-24T10:00:00+0000'):
+    """An instant task as GET tasklist shows it (Querying Instant Tasks)."""
+    return dict(id=job_id, name='UpgradeMysqlMinorVersion', instance_id='i-%s' % job_id, instance_name='rds-%s' % job_id,
+                instance_status='MODIFYING', order_id='', process=process if status == 'Running' else '', create_time=created,
+                end_time='2026-11-24T10:20:00+0000', status=status)
+
+
+def task_page(tasks, total=None, offset=0, status='Running'):
+    query = dict(offset=offset, limit=50, status=status) if status else dict(offset=offset, limit=50)
+    return Call('GET', TASKLIST, json_body={'tasks': tasks, 'actions': ['UpgradeMysqlMinorVersion'],
+                                            'total_count': len(tasks) if total is None else total}, expect_params=query)
+
+
+def follow_together(calls, keys, **options):
+    """Run a Poller over TaskListJobs against ``calls``, on a fake clock: (jobs, session, source)."""
+    client, session = otc(calls, auth_token=TOKEN, project_id=PROJECT)
+    clock = {'now': 0.0}
+    source = _otc.TaskListJobs(client)
+
+    def sleep(seconds):
+        clock['now'] += seconds
+    poller = _wait.Poller(source, timeout=3600, options=_wait.WaitOptions(max_workers=1, **options),
+                          clock=_wait.WaitClock(lambda: clock['now'], sleep, wall=lambda: 1795946400.0 + clock['now'],
+                                                rand=lambda low, high: high))
+    result = poller.run(keys)
+    session.assert_done()
+    return result, session, source
+
+
+def test_a_fleet_is_read_from_the_running_tasks_and_the_ended_ones_together():
+    result, session, dummy = follow_together([
+        # round 1: j1 and j2 run; j3 is not a running task: it is read on its own (it has ended)
+        task_page([task('j2', process='50%'), task('j1')]),
+        Call('GET', JOBS, json_body={'job': {'id': 'j3', 'name': 'EnlargeVolume', 'status': 'Completed'}}, expect_params={'id': 'j3'}),
+        # round 2: j1 left the running tasks: taken to have ended, read at the end
+        task_page([task('j2', process='90%')]),
+        # round 3: j2 alone is read where the list showed it, in one request
+        Call('GET', TASKLIST, json_body={'tasks': [task('j2', 'Completed')], 'total_count': 1}, expect_params={'id': 'j2'}),
+        # how j1 ended: the newest tasks, one page
+        task_page([task('j2', 'Completed'), task('j1', 'Failed')], status=None),
+    ], ['j1', 'j2', 'j3'], interval=10)
+    assert [result.jobs[key]['state'] for key in ('j1', 'j2', 'j3')] == ['failed', 'succeeded', 'succeeded']
+    assert result.jobs['j1']['id'] == 'j1' and result.jobs['j1']['instance'] == {'id': 'i-j1', 'name': 'rds-j1'}
+    assert len(session.seen) == 5 and not result.timed_out
+
+
+def test_a_job_the_task_list_does_not_show_is_read_on_its_own_schedule():
+    running = {'job': {'id': 'seed', 'name': 'CreateMysqlSingleHAInstance', 'status': 'Running', 'process': '20%'}}
+    result, session, source = follow_together([
+        task_page([task('j1'), task('j9')]),  # j9: another task of the project
+        Call('GET', JOBS, json_body=running, expect_params={'id': 'seed'}),
+        # round 2: the running tasks show j1; 'seed' is unlisted (not left: no miss), read on its own
+        task_page([task('j1', process='60%')]),
+        Call('GET', JOBS, json_body=dict(running, job=dict(running['job'], status='Completed')), expect_params={'id': 'seed'}),
+        Call('GET', TASKLIST, json_body={'tasks': [task('j1', 'Completed')], 'total_count': 1}, expect_params={'id': 'j1'}),
+    ], ['j1', 'seed'], interval=10)
+    assert [result.jobs[key]['state'] for key in ('j1', 'seed')] == ['succeeded', 'succeeded']
+    assert source.unlisted == set(), 'an ended job is no longer unlisted'
+
+
+def test_only_the_pages_needed_are_read_and_a_task_that_ended_between_pages_moves_the_next_one_back():
+    page1 = [task('t%03d' % n) for n in range(50)]
+    page2 = [task('t%03d' % n) for n in range(52, 102)]  # t050 and t051 ended after page 1: t052.. moved up by two
+    again = [task('t%03d' % n) for n in range(50, 100)]
+    client, session = otc([task_page(page1, total=120), task_page(page2, total=118, offset=50),
+                           task_page(again, total=118, offset=48)], auth_token=TOKEN, project_id=PROJECT)
+    source = _otc.TaskListJobs(client)
+    running = source.read_running(['t010', 't050', 't099'])
+    session.assert_done()
+    assert sorted(running.jobs) == ['t010', 't050', 't099'] and not running.unlisted
+    assert client.listed_jobs == set(['t010', 't050', 't099']), 'then read where the list shows them'
+
+
+def test_the_ended_read_stops_at_tasks_older_than_the_jobs():
+    newer = [task('n%02d' % n, 'Completed', created='2026-11-24T11:00:00+0000') for n in range(49)]
+    older = [task('j1', 'Completed')] + [task('o%02d' % n, 'Completed', created='2026-11-24T09:00:00+0000') for n in range(49)]
+    client, session = otc([task_page(newer + [task('j2', 'Failed')], total=500, status=None),
+                           task_page(older, total=500, offset=50, status=None)], auth_token=TOKEN, project_id=PROJECT)
+    source = _otc.TaskListJobs(client)
+    last = dict((key, dict(_otc.normalize_job(task(key), key), id=key)) for key in ('j1', 'j2', 'gone'))
+    ended = source.read_ended(last)
+    session.assert_done()
+    assert sorted(ended) == ['j1', 'j2'], 'a job no page showed is left to its own read'
+    assert (ended['j1']['state'], ended['j2']['state']) == ('succeeded', 'failed')
+    assert source.read_ended({}) == {}
+
+
+def test_without_a_listed_job_the_running_tasks_are_not_read():
+    client, session = otc([], auth_token=TOKEN, project_id=PROJECT)
+    source = _otc.TaskListJobs(client)
+    source.unlisted.update(['a', 'b'])
+    assert source.read_running(['a', 'b']).unlisted == frozenset(['a', 'b'])
+    assert session.seen == []
+
+
+def test_a_fleet_falls_back_to_reading_each_job_where_the_task_list_is_missing():
+    jobs = [Call('GET', JOBS, json_body={'job': {'id': key, 'name': 'EnlargeVolume', 'status': 'Completed'}}, expect_params={'id': key})
+            for key in ('a', 'b')]
+    result, session, dummy = follow_together([Call('GET', TASKLIST, status=404, json_body={'error_code': 'APIGW.0101',
+                                                                                           'error_msg': 'not found'})] + jobs,
+                                             ['a', 'b'], interval=10)
+    assert [result.jobs[key]['state'] for key in ('a', 'b')] == ['succeeded', 'succeeded']

@@ -65,13 +65,13 @@ def poller(cloud, clock, **kwargs):
     return make_poller(cloud.fetch, clock=clock.monotonic, sleep=clock.sleep, rand=lambda low, high: 1.0, **kwargs)
 
 
-def test_adaptive_interval_grows_to_the_cap():
+def test_adaptive_interval_starts_short_then_reads_on_the_grid_of_a_30_s_loop():
     clock = FakeClock(0)
     cloud = Cloud(clock, {'a': 200})
     result = poller(cloud, clock, timeout=1000).run(['a'])
     assert not result.timed_out
-    assert clock.sleeps[:5] == [2.0, 6.0, 18.0, 30.0, 30.0]
-    assert max(clock.sleeps) == 30.0
+    assert clock.sleeps == [2.0, 6.0, 18.0, 60.0, 60.0, 34.0, 30.0], 'the short start, paid back at most max_poll_interval apart'
+    assert cloud.fetches['a'] == 8 and clock.now == 210.0, 'the reads and the moment of a uri loop with delay 30 (0, 30, ... 210 s)'
     assert result.jobs['a']['state'] == 'succeeded'
 
 
@@ -227,13 +227,12 @@ def test_retry_after_above_the_cap_is_capped():
     assert clock.sleeps == [60.0] * 2, 'but never more than max_poll_interval (60 s by default)'
 
 
-def test_adaptive_interval_jitter_is_only_at_the_cap_and_around_it():
-    p = _wait.Schedule(rand=lambda low, high: high)
-    assert [round(p.next_interval(n, None, None), 4) for n in (1, 2, 3)] == [2.0, 6.0, 18.0]
-    assert round(p.next_interval(50, None, None), 4) == 30.0, 'the steady cadence is jittered below 30 s, never above'
-    assert p.next_interval(50, make_job('a', 'R', 'running', progress=80), None) == 2.0, 'near the end (no start time)'
-    low = _wait.Schedule(rand=lambda low, high: low)
-    assert low.next_interval(50, None, None) == 27.0
+def test_adaptive_interval_without_an_estimate_has_no_jitter_on_the_grid():
+    for rand in (lambda low, high: high, lambda low, high: low):
+        p = _wait.Schedule(rand=rand)
+        assert [round(p.next_interval(n, None, None), 4) for n in (1, 2, 3)] == [2.0, 6.0, 18.0]
+        assert p.next_interval(50, None, None, waited=49 * 30.0) == 30.0, 'on the grid: the 51st read at 50 * 30 s, whatever is drawn'
+        assert p.next_interval(50, make_job('a', 'R', 'running', progress=80), None) == 2.0, 'near the end (no start time)'
 
 
 def test_timeout_with_several_jobs_names_every_late_one():
@@ -412,17 +411,17 @@ def test_a_batch_read_the_api_does_not_have_is_dropped_at_once():
     assert result.jobs['b']['state'] == 'succeeded' and cloud.lists == 1
 
 
-def test_without_an_estimate_a_long_job_is_read_more_sparsely_as_it_ages():
+def test_without_an_estimate_a_long_job_costs_a_uri_loops_reads_and_is_seen_when_it_would_see_it():
     clock = FakeClock(0)
-    cloud = Cloud(clock, {'a': 3600.0})
+    cloud = Cloud(clock, {'a': 3601.0})
     poller(cloud, clock, timeout=7200).run(['a'])
-    early = [s for n, s in enumerate(clock.sleeps) if sum(clock.sleeps[:n]) < 1200]
-    assert max(early) == 30.0, 'the contract\'s 30 s cadence for the first 25 minutes'
-    assert max(clock.sleeps) == 60.0, 'never sparser than max_poll_interval'
-    assert cloud.fetches['a'] < 3600 / 30 + 1, 'fewer reads than a uri loop with delay 30'
-    capped = Cloud(clock, {'a': clock.now + 3600.0})
+    assert cloud.fetches['a'] == 3630 / 30 + 1 and clock.now == 3630.0, 'a delay-30 loop: 0, 30, ... 3630 s'
+    assert max(clock.sleeps) == 60.0 and set(clock.sleeps[6:]) == {30.0}, 'max_poll_interval while paying back, then 30 s'
+    start = clock.now
+    capped = Cloud(clock, {'a': start + 3601.0})
     poller(capped, clock, timeout=7200, max_poll_interval=30).run(['a'])
-    assert max(clock.sleeps[-10:]) == 30.0, 'max_poll_interval 30 keeps the contract\'s cadence'
+    assert max(clock.sleeps[-100:]) == 30.0, 'max_poll_interval 30: never more than 30 s apart'
+    assert capped.fetches['a'] == cloud.fetches['a'] + 2 and clock.now - start == 3626.0, 'reads at 26 + 30k s: 2 more here'
 
 
 class RunningList(Listing):
@@ -450,15 +449,17 @@ def test_a_fleet_is_read_in_rounds_and_how_its_jobs_ended_in_one_read():
     result = poller(cloud, clock, timeout=7200, fetch_many=cloud.fetch_many, fetch_ended=cloud.fetch_ended).run(list(ends))
     assert all(job['state'] == 'succeeded' and job['terminal'] for job in result.jobs.values())
     assert cloud.ended_reads == 1 and list(cloud.fetches) == ['j099'], 'no job read on its own but the last, once it runs alone'
-    assert clock.now - max(ends.values()) <= _wait.FLEET_STEP, 'the last job is read every few seconds once it runs alone'
+    assert clock.now - max(ends.values()) <= 30.0, 'the last jobs are read every 30 s'
     assert cloud.lists < 100, 'rounds at the contract\'s cadence while many jobs run'
 
 
-def test_a_straggler_is_read_more_sparsely_the_longer_it_runs_alone():
+def test_a_straggler_costs_a_uri_loop_and_is_seen_within_30_s():
     clock = FakeClock(0)
     cloud = RunningList(clock, {'a': 100.0, 'b': 4000.0})
     poller(cloud, clock, timeout=7200, fetch_many=cloud.fetch_many, fetch_ended=cloud.fetch_ended).run(['a', 'b'])
-    assert cloud.fetches['b'] + cloud.lists < 4000 / 30.0 * 1.8, 'a straggler costs less than twice a uri loop with delay 30'
+    loop = 3900 // 30 + 1 + 1  # a delay-30 loop over its 3,900 s alone: 0, 30, ... 3,930 s
+    assert cloud.fetches.get('b', 0) + cloud.lists <= 1.2 * loop, 'no more than 1.2 times a delay-30 loop (lists from the start)'
+    assert clock.now - 4000.0 <= 30.0, 'seen within 30 s of its end'
 
 
 def test_a_failed_read_of_how_jobs_ended_reads_them_on_their_own():
@@ -481,7 +482,7 @@ def test_the_schedule_starts_short_and_honours_what_was_asked_for():
     assert schedule.starts_short(3) and not schedule.starts_short(4), '54 s is past the steady 30 s'
     assert schedule.next_interval(1, None, 90.0) == 60.0, 'a Retry-After, never above max_poll_interval'
     assert _wait.Schedule(interval=5).next_interval(1, None, 90.0) == 5.0, 'poll_interval wins over Retry-After'
-    assert schedule.next_interval(50, None, None, age=3000.0) == 60.0, 'a job 50 minutes old: its age / AGE_SHARE'
+    assert schedule.next_interval(50, None, None, waited=3000.0) == 30.0, 'a job read for 50 minutes: still every 30 s'
 
 
 def test_the_end_window_comes_from_the_progress_else_from_the_estimate_asked_only_then():
@@ -514,11 +515,44 @@ def test_a_jobs_age_is_from_its_start_time_else_from_when_it_was_first_seen():
     assert _wait.Schedule.age(None, 400.0, -1.0) == 0.0
 
 
-def test_a_fleets_rounds_follow_how_many_jobs_still_run_and_for_how_long():
+def test_a_fleets_rounds_follow_how_many_jobs_still_run():
     schedule = _wait.Schedule()
-    assert schedule.fleet_cadence(1, 0.0) == 5.0 and schedule.fleet_cadence(4, 0.0) == 20.0
-    assert schedule.fleet_cadence(1, 1800.0) == 30.0, 'a straggler alone for half an hour: every 30 s'
-    assert schedule.fleet_cadence(100, 0.0) == 60.0, 'never sparser than max_poll_interval'
+    assert schedule.fleet_cadence(1) == schedule.fleet_cadence(6) == 30.0, 'the last few jobs: a delay-30 loop\'s cadence'
+    assert schedule.fleet_cadence(8) == 40.0, '5 s a job still running'
+    assert schedule.fleet_cadence(100) == 60.0, 'never sparser than max_poll_interval'
+    assert _wait.Schedule(max_poll_interval=20.0).fleet_cadence(1) == 20.0, 'nor than a smaller max_poll_interval'
+
+
+def reads_until(schedule, end, first=0.0):
+    """(reads, moment the end is seen) of a wait that follows, with ``schedule`` alone, a job ending at ``end``."""
+    now, polls = first, 0
+    while True:
+        polls += 1
+        if now >= end:
+            return polls, now
+        now += schedule.next_interval(polls, None, None, waited=now - first)
+
+
+def test_without_an_estimate_every_end_after_150_s_costs_and_is_seen_as_in_a_delay_30_loop():
+    schedule = _wait.Schedule(rand=lambda low, high: low)
+    for end in [150.5 + 7.3 * n for n in range(3000)]:
+        loop = int(-(-end // 30)) + 1  # a uri loop with delay 30: reads at 0, 30, ..., the first at or after the end
+        assert reads_until(schedule, end) == (loop, 30.0 * (loop - 1)), end
+    assert reads_until(schedule, 1.0) == (2, 2.0) and reads_until(schedule, 20.0) == (4, 26.0), 'an early end is seen sooner'
+    assert reads_until(schedule, 27.0) == (5, 86.0), 'one in the payback: later than the loop (30 s), at as many reads'
+
+
+def test_the_steady_grid_pays_back_the_short_start_and_never_catches_up_on_reads_it_did_not_make():
+    schedule = _wait.Schedule()
+    assert [schedule.steady_read(polls, waited) for polls, waited in ((4, 26.0), (5, 86.0), (6, 146.0), (7, 180.0))] == \
+        [60.0, 60.0, 34.0, 30.0], 'the 5th read is due at 120 s, the 6th at 150 s: at most max_poll_interval apart'
+    assert schedule.steady_read(10, 400.0) == 30.0, 'behind the loop (after a Retry-After): 30 s, no burst to catch up'
+    assert schedule.steady_read(7, 180.4) == 30.0, 'a slow answer: 30 s after it, as a uri loop\'s delay'
+    strict = _wait.Schedule(max_poll_interval=30.0)
+    assert strict.steady_read(4, 26.0) == 30.0, 'max_poll_interval 30: never more than 30 s apart, nothing paid back'
+    assert schedule.next_interval(5000, None, None, waited=4999 * 30.0) == 30.0, 'a wait of 40 hours: no OverflowError'
+    slower = _wait.Schedule(max_interval=45.0)
+    assert slower.steady_read(4, 26.0) == 60.0 and slower.steady_read(20, 19 * 45.0) == 45.0, 'the grid of a 45 s loop'
 
 
 def test_the_wait_state_keeps_each_answer_and_drops_a_batch_read_in_one_place():

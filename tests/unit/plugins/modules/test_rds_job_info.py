@@ -162,9 +162,17 @@ def test_other_errors_are_not_swallowed(runner):
     assert 'DBS.200053: bad id' in result['msg']
 
 
+def running_tasks(*tasks, **page):
+    """A page of the project's running instant tasks (GET tasklist?status=Running), as a wait of many jobs reads it."""
+    query = dict(offset=page.get('offset', 0), limit=50, status='Running')
+    return Call('GET', TASKLIST, json_body={'tasks': list(tasks), 'actions': sorted(set(t['name'] for t in tasks)),
+                                            'total_count': page.get('total', len(tasks))}, expect_params=query)
+
+
 def test_twenty_jobs_at_once(runner):
     ids = ['job-%02d' % n for n in range(20)]
-    calls = [login()] + [Call('GET', RDS, json_body=job(i, 'Completed', ''), expect_params={'id': i}) for i in ids]
+    # the running tasks do not show them (RDS jobs /jobs reports): each is read on its own from then on
+    calls = [login(), running_tasks()] + [Call('GET', RDS, json_body=job(i, 'Completed', ''), expect_params={'id': i}) for i in ids]
     result = runner.success(rds_job_info.main, dict(ARGS, job_ids=ids, wait=True), calls, any_order=True)
     assert result['summary']['succeeded'] == 20 and [j['id'] for j in result['jobs']] == ids
 
@@ -295,7 +303,7 @@ def test_missing_jobs_in_a_list_without_wait(runner):
 
 def test_twenty_jobs_of_different_lengths_at_once(runner):
     ids = ['job-%02d' % n for n in range(20)]
-    calls = [login()]
+    calls = [login(), running_tasks()]  # not running instant tasks: each is read on its own from then on
     for n, job_id in enumerate(ids):
         query = {'id': job_id}
         calls += [Call('GET', RDS, json_body=job(job_id, 'Running', '%d%%' % (10 * k)), expect_params=query) for k in range(n % 4)]
@@ -333,6 +341,7 @@ def test_timeout_before_the_job_ever_appears_reports_it_missing(runner):
     for dummy in range(3):
         calls += [Call('GET', RDS, status=400, json_body=NOT_FOUND, expect_params={'id': 'fresh'}), unlisted('fresh')]
     calls.insert(1, Call('GET', RDS, json_body=job('j1', 'Running'), expect_params={'id': 'j1'}))
+    calls.insert(1, running_tasks())  # neither is a running instant task: each is read on its own from then on
     calls += [Call('GET', RDS, json_body=job('j1', 'Running'), expect_params={'id': 'j1'}) for dummy in range(2)]
     result = runner.failure(rds_job_info.main, dict(ARGS, job_ids=['j1', 'fresh'], wait=True, wait_timeout=10, poll_interval=5), calls,
                             any_order=True)

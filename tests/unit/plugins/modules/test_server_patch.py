@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from ansible_collections.dbops.patching.plugins.module_utils import _workflow
+from ansible_collections.dbops.patching.plugins.module_utils import _clc, _workflow
 from ansible_collections.dbops.patching.plugins.modules import server_patch, server_patch_info
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call
 
@@ -72,12 +72,14 @@ def test_starts_linux_patching_and_follows_it(runner):
         login(),
         executions('S1', [summary('VA1-1', 'COMPLETED')]),
         post(['S1']),
+        # until the new execution shows, the executions are read, and the queue item while they show none
+        executions('S1', [summary('VA1-1', 'COMPLETED')]),
         queue('S1', 'notStarted'),
-        queue('S1', 'executing'),
-        executions('S1', [summary('VA1-1', 'COMPLETED'), summary('VA1-2', 'RUNNING')]),
+        executions('S1', [summary('VA1-1', 'COMPLETED'), summary('VA1-2', 'RUNNING')]),  # its summary tells the state
         execution('S1', 'VA1-2', 'RUNNING', codes=(1,)),
         execution('S1', 'VA1-2'),
     ])
+    assert runner.clock.sleeps[0] == _clc.QUEUE_DELAY, 'the first read waits for the queued item to start'
     entry = result['executions'][0]
     assert result['changed'] is True
     assert (entry['server_id'], entry['queue_id'], entry['execution_id'], entry['started']) == ('S1', 'VA1-q-S1', 'VA1-2', True)
@@ -169,7 +171,6 @@ def test_only_the_servers_without_a_running_execution_are_sent(runner):
         executions('S2', []),
         post(['S2']),
         execution('S1', 'VA1-7'),
-        queue('S2', 'executing'),
         executions('S2', [summary('VA1-8', 'RUNNING')]),
         execution('S2', 'VA1-8'),
     ], any_order=True)
@@ -250,7 +251,7 @@ def test_lost_answer_follows_the_servers_that_started_and_sends_again_to_the_oth
     ] + [executions('S2', s2_before)] * 6 + [
         post(['S2']),
         execution('S1', 'VA1-9'),
-        queue('S2', 'executing'), executions('S2', s2_before + [summary('VA1-10', 'RUNNING')]), execution('S2', 'VA1-10'),
+        executions('S2', s2_before + [summary('VA1-10', 'RUNNING')]), execution('S2', 'VA1-10'),
     ], any_order=True)
     assert [(e['execution_id'], e['queue_id'], e['started'], e['job']['state']) for e in result['executions']] == [
         ('VA1-9', None, True, 'succeeded'), ('VA1-10', 'VA1-q-S2', True, 'succeeded')]
@@ -329,8 +330,7 @@ def test_a_failed_run_fails_the_module_with_the_executions(runner):
     result = runner.failure(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux', poll_interval=5), [
         login(), executions('S1', []),
         post(['S1']),
-        queue('S1', 'failed'),
-        executions('S1', [summary('VA1-3', 'FAILED')]),
+        executions('S1', [summary('VA1-3', 'FAILED')]),  # ended when it first shows: its patches are read
         execution('S1', 'VA1-3', 'FAILED', codes=(2, 4)),
     ])
     assert result['msg'] == 'Patching ended failed on S1 (failed: FAILED).'
@@ -343,7 +343,6 @@ def test_a_queue_item_that_succeeded_before_its_execution_shows_is_followed(runn
     result = runner.success(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux', poll_interval=5), [
         login(), executions('S1', []),
         post(['S1']),
-        queue('S1', 'succeeded'),
         executions('S1', []),
         queue('S1', 'succeeded'),
         executions('S1', [summary('VA1-4', 'COMPLETED')]),
@@ -354,7 +353,7 @@ def test_a_queue_item_that_succeeded_before_its_execution_shows_is_followed(runn
 
 def test_timeout_names_the_servers_and_queue_items_and_returns_the_last_state(runner):
     calls = [login(), executions('S1', []), post(['S1'])]
-    calls += [queue('S1', 'notStarted') for dummy in range(3)]
+    calls += [executions('S1', []), queue('S1', 'notStarted')] * 3
     result = runner.failure(server_patch.main, dict(ARGS, server_ids=['S1'], os='linux', wait_timeout=10, poll_interval=5), calls)
     assert result['msg'].startswith('Timed out after 10 seconds (wait_timeout=10) waiting for server S1 (pending: notStarted).')
     assert result['msg'].endswith('Not running yet: S1 (queue item VA1-q-S1).')
