@@ -221,12 +221,14 @@ def module_follower(cloud, base, keys):
         basic.AnsibleModule.fail_json = fail_json
         basic.AnsibleModule.warn = lambda module, warning: None
         began, cpu = clock.now(), cpu_now()
+        result, failed = None, True
         try:
             with module_args(args):
                 main()
-            raise SystemExit('the module returned without exit_json')
         except ModuleExit as exc:
             result, failed = exc.result, exc.failed
+        if result is None:
+            raise SystemExit('the module returned without exit_json')
         ended = clock.now()
         cpu = cpu_now() - cpu
         if failed:
@@ -350,8 +352,8 @@ def main():
         session.close()
         proc.terminate()
         proc.wait(timeout=10)
-    header = '%-12s %-36s %9s %7s %11s %7s %7s %8s %8s' % ('cloud', 'contender', 'requests', 'per job', 'follow/job', 'late s',
-                                                          'cpu s', 'proc cpu', 'RSS MiB')
+    header = '%-12s %-36s %9s %7s %11s %7s %7s %8s %8s' % (
+        'cloud', 'contender', 'requests', 'per job', 'follow/job', 'late s', 'cpu s', 'proc cpu', 'RSS MiB')
     print('fleets of %d, seed %d (durations log-normal, median %.0f s, here %.0f-%.0f s); time scale 1, sleeps jumped'
           % (args.jobs, args.seed, MEDIAN, min(times), max(times)))
     print(header)

@@ -125,8 +125,8 @@ def cloud_targets(clouds):
             continue
         rows.append(('%s fleet of %d through %s (measured through the module, seed %d): <= 3 s late, <= 2 requests a job, '
                      '<= the loop of uri' % (cloud, module['jobs'], module['contender'], clouds['seed']),
-                     '%.1f s, %.2f a job (uri model: %.1f s, %.2f)' % (module['late_after_last_end_s'], module['requests_per_job'],
-                                                                         uri['late_after_last_end_s'], uri['requests_per_job']),
+                     '%.1f s, %.2f a job (uri model: %.1f s, %.2f)' % (
+                         module['late_after_last_end_s'], module['requests_per_job'], uri['late_after_last_end_s'], uri['requests_per_job']),
                      module['late_after_last_end_s'] <= 3 and module['requests_per_job'] <= 2 and module['requests'] <= uri['requests']))
         if cloud == 'clc':  # no batch read exists (see _clc.py): the cadence is held to the loop's reads per server
             rows.append(('clc fleet: reads after executePackage per server <= the loop of uri\'s (measured through the module)',

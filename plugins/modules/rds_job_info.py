@@ -20,7 +20,7 @@ description:
     page), and the jobs that left it are read together once none runs, from the pages of the newest tasks. A job the
     task list does not show (a kind of task it does not list, a delayed upgrade before its maintenance window, a job
     created seconds ago) is read on its own, concurrently with the others over one session. A job read from the
-    task list is reported from it (RV(jobs[].raw) is then the task, without C(entities)).
+    task list is reported from it (the C(raw) of such a job is then the task, without C(entities)).
   - Logs in to IAM with a password (the token is renewed once if it expires), or uses O(auth_token) as it is.
   - RDS answers C(DBS.200543) (job does not exist) for a few seconds right after a job is created. Without
     O(wait) such a job is reported with RV(exists=false); with O(wait=true) it is tolerated for a grace period,

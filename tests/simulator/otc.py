@@ -274,11 +274,11 @@ class OtcCloud(object):
         # v3/#password-authentication-with-scoped-authorization). keystoneauth reads user.id, user.domain.id and
         # project.domain.id without defaults (conn.current_user_id).
         domain = {'id': DOMAIN_ID, 'name': DOMAIN_NAME}
-        catalog = [{'id': IAM_SERVICE_ID, 'name': 'iam', 'type': 'identity', 'endpoints': [
-                       {'id': IAM_ENDPOINT_ID, 'interface': 'public', 'region': '*', 'region_id': '*', 'url': '%s/v3' % self.state.base_url}]},
-                   {'id': RDS_SERVICE_ID, 'name': 'rds', 'type': 'rdsv3', 'endpoints': [
-                       {'id': RDS_ENDPOINT_ID, 'interface': 'public', 'region': PROJECT_NAME, 'region_id': PROJECT_NAME,
-                        'url': '%s/v3/%s' % (self.state.base_url, PROJECT_ID)}]}]
+        iam = {'id': IAM_ENDPOINT_ID, 'interface': 'public', 'region': '*', 'region_id': '*', 'url': '%s/v3' % self.state.base_url}
+        rds = {'id': RDS_ENDPOINT_ID, 'interface': 'public', 'region': PROJECT_NAME, 'region_id': PROJECT_NAME,
+               'url': '%s/v3/%s' % (self.state.base_url, PROJECT_ID)}
+        catalog = [{'id': IAM_SERVICE_ID, 'name': 'iam', 'type': 'identity', 'endpoints': [iam]},
+                   {'id': RDS_SERVICE_ID, 'name': 'rds', 'type': 'rdsv3', 'endpoints': [rds]}]
         answer = {'token': {'methods': ['password'], 'expires_at': _iam_time(self.state.wall_at(now + ttl)),
                             'issued_at': _iam_time(self.state.wall_at(now)),
                             'user': {'id': USER_ID, 'name': USERNAME, 'password_expires_at': None, 'domain': dict(domain)},

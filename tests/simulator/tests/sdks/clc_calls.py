@@ -10,17 +10,13 @@ or {"ok": false, "error": "Type: message"}}}."""
 
 import json
 import sys
-import traceback
+
+from recorder import Calls  # beside this script
 
 
 def main(base, context):
-    calls = {}
-
-    def call(name, function):
-        try:
-            calls[name] = {'ok': True, 'value': function()}
-        except Exception as exc:  # pylint: disable=broad-except
-            calls[name] = {'ok': False, 'error': '%s: %s' % (type(exc).__name__, exc), 'trace': traceback.format_exc()}
+    calls = Calls()
+    call = calls.call
 
     import clc
 

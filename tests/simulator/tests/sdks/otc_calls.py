@@ -11,7 +11,8 @@ or {"ok": false, "error": "Type: message"}}, "warnings": [log records of WARNING
 import json
 import logging
 import sys
-import traceback
+
+from recorder import Calls  # beside this script
 
 
 class Collect(logging.Handler):
@@ -26,13 +27,8 @@ class Collect(logging.Handler):
 def main(base, context):
     collect = Collect()
     logging.getLogger().addHandler(collect)
-    calls = {}
-
-    def call(name, function):
-        try:
-            calls[name] = {'ok': True, 'value': function()}
-        except Exception as exc:  # pylint: disable=broad-except
-            calls[name] = {'ok': False, 'error': '%s: %s' % (type(exc).__name__, exc), 'trace': traceback.format_exc()}
+    calls = Calls()
+    call = calls.call
 
     import openstack
     from keystoneauth1 import discover
