@@ -204,11 +204,6 @@ def newest_first(jobs):
     return sorted(jobs, key=order)
 
 
-def _bounded(deadline):
-    """The keyword that hands a wait's deadline to the HTTP client (none outside a wait)."""
-    return {'deadline': deadline} if deadline is not None else {}
-
-
 # -- the client ---------------------------------------------------------------------------
 
 class OciClient(object):
@@ -224,7 +219,7 @@ class OciClient(object):
         self.work_requests_readable = True
 
     def _get(self, path, params=None, deadline=None):
-        return self.http.get(path, params=params, **_bounded(deadline))
+        return self.http.get(path, params=params, deadline=deadline)
 
     def _object(self, response, what, ocid=None):
         body = response.json()

@@ -76,6 +76,13 @@ except ImportError:  # pragma: no cover - PyYAML ships with ansible-core
 DEFAULT_REGION = 'eu-de'
 JOB_NOT_FOUND = 'DBS.200543'
 _SPACES_RE = re.compile(r'\s+')
+
+
+def _squeezed_id(job_id):
+    """A job id as RDS matches it: without the spaces some answers carry."""
+    return _SPACES_RE.sub('', str(job_id))
+
+
 CLOUDS_YAML_DIRS = ('.', '~/.config/openstack', '/etc/openstack')
 # /jobs and the instant tasks say Running, Completed, Failed; scheduled tasks also Initing, Pending,
 # Unauthorized (waiting for the window or an authorization), Canceled and Deleted.
@@ -558,7 +565,7 @@ class OtcClient(object):
     def _find_task(self, job_id, deadline=None):
         """The normalized instant task with this id (GET tasklist?id=), or None."""
         body = self.http.get(self.project_path('tasklist'), params={'id': job_id}, deadline=deadline).json()
-        found = [t for t in listed(body, 'tasks') if _SPACES_RE.sub('', str(t.get('id'))) == _SPACES_RE.sub('', job_id)]
+        found = [t for t in listed(body, 'tasks') if _squeezed_id(t.get('id')) == _squeezed_id(job_id)]
         if not found:
             return None
         job = normalize_job(found[0], job_id, self.warn)
@@ -594,7 +601,7 @@ class OtcClient(object):
         if not isinstance(body, dict) or not body:
             raise NotFoundError('GET %s?id=%s: the answer holds no job (%r).' % (path, job_id, body))
         job = normalize_job(body, job_id, self.warn)
-        if _SPACES_RE.sub('', job['id']) != _SPACES_RE.sub('', str(job_id)):
+        if _squeezed_id(job['id']) != _squeezed_id(job_id):
             raise BadResponseError('GET %s?id=%s answered job %s.' % (path, job_id, job['id']))
         job['id'] = str(job_id)  # the seed page shows ids with stray spaces: "31 b8ae23 - c687 ..."
         return job, response.retry_after()
@@ -618,10 +625,6 @@ class OtcClient(object):
             raise as_not_found
         self.listed_jobs.add(job_id)
         return job, None
-
-
-def _squeezed_id(job_id):
-    return _SPACES_RE.sub('', str(job_id))
 
 
 # Seconds a new instant task may take to show in the task list; a running job younger than that which the

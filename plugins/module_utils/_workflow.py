@@ -188,26 +188,22 @@ def in_flight_window(run, exc):
 
 
 def recover_unknown(action, window):
-    """Re-read the state after a lost answer until it shows what the write started, or
-    until one full look (with the cloud's own delay to show a job) began after
-    ``window`` seconds: the ref, or None when the write can no longer have started."""
-    window_end = time.monotonic() + window
-    while True:
-        look_began = time.monotonic()
-        ref = action.recover()
-        if ref or look_began >= window_end:
-            return ref
-        time.sleep(min(SETTLE_POLL, max(0.0, window_end - time.monotonic())))
+    """Re-read the state after a lost answer until it shows what the write started, or until
+    a look (with the cloud's own delay to show a job) began after ``window`` seconds: the ref,
+    or None when the write can no longer have started."""
+    return watch(action.recover, window, SETTLE_POLL)
 
 
 def watch(look, window, every):
-    """Call ``look()`` until it returns something true or ``window`` seconds have passed,
-    pausing ``every`` seconds (less at the end) in between; its last answer. For the
-    recoveries that must give a cloud time to show what a lost write started."""
+    """Call ``look()`` until it returns something true or a call of it began after ``window``
+    seconds, pausing ``every`` seconds (less at the end) in between; its last answer. For the
+    recoveries that must give a cloud time to show what a lost write started: a look that was
+    still under way when the window ended proves nothing, so one more follows it."""
     window_end = time.monotonic() + window
     while True:
+        look_began = time.monotonic()
         found = look()
-        if found or time.monotonic() >= window_end:
+        if found or look_began >= window_end:
             return found
         time.sleep(min(every, max(0.0, window_end - time.monotonic())))
 
