@@ -115,10 +115,3 @@ def providers():
         if isinstance(declared, Provider):
             found.append(declared)
     return found + [p for p in _EXTRA if p.name not in [f.name for f in found]]
-
-
-def provider(name):
-    for candidate in providers():
-        if candidate.name == name:
-            return candidate
-    raise KeyError(name)

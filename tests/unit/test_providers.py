@@ -163,7 +163,13 @@ def safe_patch_tasks(provider):
     if provider.safe_patch is None:
         return []
     tasks = 'roles/safe_patch/tasks/%s' % provider.safe_patch.tasks
-    return [] if os.path.exists(path(provider, tasks)) else ['no %s' % tasks]
+    if not os.path.exists(path(provider, tasks)):
+        return ['no %s' % tasks]
+    rolls_back = '.patch_rollback:' in read(provider, tasks)
+    if rolls_back != provider.safe_patch.can_roll_back:
+        return ['%s %s, the registry says can_roll_back=%s' % (tasks, 'rolls back' if rolls_back else 'rolls nothing back',
+                                                               provider.safe_patch.can_roll_back)]
+    return []
 
 
 # (piece, the file a new cloud edits or adds, shared: whether that file is edited by every cloud, check)
