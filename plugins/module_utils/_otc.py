@@ -584,10 +584,11 @@ class OtcClient(object):
         job_id = text_or_none(body.get('job_id')) if isinstance(body, dict) else None
         return job_id, None
 
-    def rds_job(self, job_id, deadline=None):
+    def rds_job(self, job_id, deadline=None, ask_the_list=True):
         """(normalized job, retry_after) from GET /jobs, or from the instant-task list for the jobs
         /jobs does not report (a minor-version upgrade among them). NotFoundError for a job neither
-        shows (DBS.200543 is also answered for a few seconds after a job was created)."""
+        shows (DBS.200543 is also answered for a few seconds after a job was created), or, without
+        ``ask_the_list``, for a job /jobs does not show (a fleet's wait looks for it in the list's pages)."""
         if job_id in self.listed_jobs:
             return self.task(job_id, deadline)
         path = self.project_path('jobs')
@@ -596,6 +597,8 @@ class OtcClient(object):
         except HttpStatusError as exc:
             if exc.api_code != JOB_NOT_FOUND:
                 raise
+            if not ask_the_list:
+                raise _as_not_found(exc)
             return self._listed_task(job_id, exc, deadline)
         body = response.json()
         if not isinstance(body, dict) or not body:
@@ -610,8 +613,7 @@ class OtcClient(object):
         """The job from the instant-task list once /jobs answered DBS.200543 (``not_found``), read there
         from then on. An endpoint that lacks the list (an error that will not pass) leaves the job to
         /jobs for the rest of the run; a passing error is raised, so a wait reads again later."""
-        as_not_found = NotFoundError(str(not_found), method=not_found.method, path=not_found.path,
-                                     status=not_found.status, api_code=not_found.api_code, api_message=not_found.api_message)
+        as_not_found = _as_not_found(not_found)
         if not self.tasklist_usable:
             raise as_not_found
         try:
@@ -625,6 +627,12 @@ class OtcClient(object):
             raise as_not_found
         self.listed_jobs.add(job_id)
         return job, None
+
+
+def _as_not_found(exc):
+    """The NotFoundError of a DBS.200543 answer (``exc``, an HttpStatusError)."""
+    return NotFoundError(str(exc), method=exc.method, path=exc.path, status=exc.status, api_code=exc.api_code,
+                         api_message=exc.api_message)
 
 
 # Seconds a new instant task may take to show in the task list; a running job younger than that which the
@@ -651,22 +659,40 @@ class TaskListJobs(JobSource):
     change: ``GET schedule-tasks``), any kind of job it does not name, nor a new job for its first
     seconds. A followed job the running pages do not show while its own read finds it running (and it
     is not new) is ``unlisted``: the wait reads it on its own, on its own schedule, until the list
-    shows it."""
+    shows it.
+
+    While following (``following``), a job's first read on its own asks /jobs alone: a job it does not
+    show (DBS.200543: a minor-version upgrade, which /jobs never reports, or any job in its first
+    seconds) is ``unshown``, and looked for in the next rounds' pages, of the running tasks and then of
+    the newest ones (a job that already ended), instead of by id: a fleet of new upgrades costs one
+    read each before the list shows them, not one per round. One the pages still do not show is
+    reported not shown yet (``RunningJobs.unseen``); after the wait's grace it is read on its own
+    again, /jobs and the list by id, which tells whether it exists."""
 
     reads_running = True
     reads_ended = True
 
-    def __init__(self, client):
+    def __init__(self, client, following=True):
         self.client = client
+        self.following = following
         self.unlisted = set()
+        self.unshown = {}  # key -> why: jobs /jobs did not show at their first read, looked for in the pages
+        self.asked = set()  # the keys read on their own at least once
         self.running_now = frozenset()  # the ids (squeezed) the last read of the running tasks showed
 
     def read(self, key, deadline=None):
+        first = self.following and key not in self.asked and self.client.tasklist_usable
+        self.asked.add(key)
         try:
-            job, retry_after = self.client.rds_job(key, deadline)
-        except NotFoundError:
-            self.unlisted.add(key)
+            job, retry_after = self.client.rds_job(key, deadline, ask_the_list=not first)
+        except NotFoundError as exc:
+            if first:
+                self.unshown[key] = str(exc)
+            else:
+                self.unshown.pop(key, None)
+                self.unlisted.add(key)
             raise
+        self.unshown.pop(key, None)
         if job['terminal'] or self.new_task(job):
             self.unlisted.discard(key)  # a new task is hidden from the list for its first seconds: look for it there again
         elif _squeezed_id(key) not in self.running_now:
@@ -686,7 +712,13 @@ class TaskListJobs(JobSource):
             return RunningJobs(unlisted=keys)
         found = self._pages('Running', wanted, deadline)
         self.running_now = frozenset(found)
-        return RunningJobs(self._take(keys, found), unlisted=[key for key in keys if key in self.unlisted])
+        unshown = set(_squeezed_id(key) for key in keys if key in self.unshown) - set(found)
+        if unshown:  # ended already, or not shown yet: the newest tasks, no more pages than reads by id would cost
+            for task_id, job in self._pages(None, unshown, deadline, max_pages=len(unshown)).items():
+                found.setdefault(task_id, job)
+        jobs = self._take(keys, found)
+        return RunningJobs(jobs, unlisted=[key for key in keys if key in self.unlisted],
+                           unseen=dict((key, self.unshown[key]) for key in keys if key in self.unshown and key not in jobs))
 
     def read_ended(self, last_jobs, deadline=None):
         """How the jobs of ``last_jobs`` ended, from the pages of the newest tasks, read until every one
@@ -709,17 +741,18 @@ class TaskListJobs(JobSource):
             job = found.get(_squeezed_id(key))
             if job is not None:
                 self.unlisted.discard(key)
+                self.unshown.pop(key, None)
                 self.client.listed_jobs.add(key)
                 jobs[key] = dict(job, id=str(key))
         return jobs
 
-    def _pages(self, status, wanted, deadline, since=None):
+    def _pages(self, status, wanted, deadline, since=None, max_pages=TASKLIST_MAX_PAGES):
         """{squeezed id: task} of the task list's pages (of the tasks of ``status``, or all), newest
-        first, until every id of ``wanted`` was seen, a short page, total_count, or a page that reaches
-        back before ``since`` (epoch seconds). Tasks that leave the list between two pages move the later
+        first, until every id of ``wanted`` was seen, a short page, total_count, a page that reaches
+        back before ``since`` (epoch seconds), or ``max_pages`` (at most TASKLIST_MAX_PAGES). Tasks that leave the list between two pages move the later
         ones up by as many places (total_count drops): the next page starts that many places back."""
         found, offset, before = {}, 0, None
-        for dummy in range(TASKLIST_MAX_PAGES):
+        for dummy in range(min(max_pages, TASKLIST_MAX_PAGES)):
             tasks, total = self.client.task_page(offset, status, deadline)
             for job in tasks:
                 found.setdefault(_squeezed_id(job['id']), job)

@@ -24,6 +24,7 @@ answer, a timeout) keeps the last state seen and is tried again on the same
 schedule until the deadline; every job still running is read once more at the
 deadline before a timeout is reported."""
 
+import math
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -86,12 +87,16 @@ class RunningJobs(object):
     jobs it carries whole (a list that carries ended jobs too may give them), ``unchanged``
     the keys it shows still running without their state (the last state seen stands), and
     ``unlisted`` the keys the list cannot show (a kind of job it does not carry): they have not
-    left it, and are read on their own, each on its own schedule."""
+    left it, and are read on their own, each on its own schedule; ``unseen`` ({key: why}) the keys
+    neither the list nor a read on its own showed yet (a new job): within the wait's grace they
+    are taken as not shown yet, as a read on its own that raised NotFoundError, and looked for in
+    the list again next round; after it, each is read on its own, which tells whether it exists."""
 
-    def __init__(self, jobs=None, unchanged=(), unlisted=()):
+    def __init__(self, jobs=None, unchanged=(), unlisted=(), unseen=None):
         self.jobs = dict(jobs or {})
         self.unchanged = frozenset(unchanged)
         self.unlisted = frozenset(unlisted)
+        self.unseen = dict(unseen or {})
 
 
 class JobSource(object):
@@ -256,6 +261,14 @@ class Schedule(object):
         """Seconds between the rounds of a fleet with ``running`` jobs still running (see FLEET_STEP)."""
         return min(self.max_poll_interval, max(self.steady_interval(), FLEET_STEP * running))
 
+    def on_the_grid(self, since_first, cadence):
+        """Seconds from a fleet's first round to its next one, ``cadence`` after a round that ended
+        ``since_first`` seconds after the first: the grid point of a loop that reads every steady_interval
+        from the same first read nearest to that moment, and never one already passed. The last end is
+        then seen when such a loop sees it, not up to a read's time later (the rounds do not drift)."""
+        step = self.steady_interval()
+        return step * max(math.floor(since_first / step) + 1, round((since_first + cadence) / step))
+
     @staticmethod
     def age(job, wall_now, seen_for):
         """Seconds the job has run: from its start time when it tells one (at epoch ``wall_now``),
@@ -301,6 +314,7 @@ class WaitState(object):
         self.keys = keys
         self.start = start
         self.deadline = start + timeout
+        self.first = first
         self.read_deadline = self.deadline if bounded else None
         self.jobs, self.unseen, self.errors, self.left, self.first_seen = {}, {}, {}, {}, {}
         self.polls = dict((key, 0) for key in keys)
@@ -330,11 +344,12 @@ class WaitState(object):
     def ready(self, now):
         return [key for key in self.keys if key in self.due and self.due[key] <= now]
 
-    def take(self, key, job, after):
-        """Keep a job's answer (``after``: when its round ended); whether it is still followed."""
+    def take(self, key, job, after, began):
+        """Keep a job's answer (``began``/``after``: when its round began and ended); whether it is
+        still followed. A job's reads are counted from the moment its first round began, as a loop's."""
         self.polls[key] += 1
         self.jobs[key] = job
-        self.first_seen.setdefault(key, after)
+        self.first_seen.setdefault(key, began)
         if job is not None and job['terminal'] and key not in self.unseen:
             del self.due[key]
         elif after >= self.deadline:  # that was the last look
@@ -397,7 +412,7 @@ class Poller(object):
         if not state.due:  # every job still followed left the running list: how did they end?
             answers = self._confirm(state, executor)
             state.due.update((key, now) for key in answers)
-            after = self._take(state, answers)
+            after = self._take(state, answers, now)
         else:
             ready = state.ready(now)
             if not ready:
@@ -407,7 +422,7 @@ class Poller(object):
             answers = self._round(state, ready, others, executor)
             for key in state.left:
                 state.due.pop(key, None)
-            after = self._take(state, answers)
+            after = self._take(state, answers, now)
             if fleet and state.due:
                 self._pace_the_fleet(state, answers, after)
         if self.progress is not None:
@@ -419,7 +434,7 @@ class Poller(object):
             job, retry_after = self.source.read(key, state.read_deadline)
         except NotFoundError as exc:
             waited = self.clock.monotonic() - state.start
-            if self.options.grace is None or waited >= self.options.grace:
+            if not self._within_grace(state):
                 what = self.options.what
                 raise ModuleFailure('%s %s does not exist (still not found %.0f seconds after the wait started): %s'
                                     % (what[:1].upper() + what[1:], key, waited, exc))
@@ -458,7 +473,18 @@ class Poller(object):
             return None, ()
         carried = dict((key, state.jobs[key]) for key in running.unchanged if key in keys and state.jobs.get(key) is not None)
         carried.update((key, job) for key, job in running.jobs.items() if key in keys and job is not None)
-        return carried, frozenset(key for key in running.unlisted if key not in carried)
+        for key in carried:
+            state.unseen.pop(key, None)
+        unseen = dict((key, why) for key, why in running.unseen.items() if key in keys and key not in carried)
+        if unseen and self._within_grace(state):
+            state.unseen.update(unseen)
+            carried.update((key, state.jobs.get(key) or pending_job(key, message='not shown by the API yet')) for key in unseen)
+            unseen = {}
+        return carried, frozenset(key for key in running.unlisted if key not in carried) | frozenset(unseen)
+
+    def _within_grace(self, state):
+        """Whether a job the API does not show yet is still tolerated (the ``grace`` option)."""
+        return self.options.grace is not None and self.clock.monotonic() - state.start < self.options.grace
 
     def _round(self, state, ready, others, executor):
         """{key: (job, retry_after)} of every key of ``ready``, and of the keys of ``others``
@@ -504,14 +530,14 @@ class Poller(object):
         self._count_misses(state, keys, answers)
         return answers
 
-    def _take(self, state, answers):
-        """Take a round's answers: keep each job's last state, stop following the ended ones
-        (and at the deadline every one), and set when each other one is read next. Returns
+    def _take(self, state, answers, began):
+        """Take the answers of a round that began at ``began``: keep each job's last state, stop following
+        the ended ones (and at the deadline every one), and set when each other one is read next. Returns
         the time the round ended."""
         after = self.clock.monotonic()
         for key in [key for key in state.keys if key in answers]:
             job, retry_after = answers[key]
-            if state.take(key, job, after):
+            if state.take(key, job, after, began):
                 state.due[key] = min(state.deadline, after + self._next_interval(state, key, job, retry_after))
         return after
 
@@ -561,9 +587,13 @@ class Poller(object):
                     due[key] = min(state.deadline, max(due[key], after + self.schedule.max_poll_interval))
             return
         cadence = self.schedule.fleet_cadence(len(due))
-        growing = self.schedule.starts_short(min(state.polls[key] for key in due))
+        if self.schedule.starts_short(min(state.polls[key] for key in due)):
+            for key in paced:
+                due[key] = min(due[key], after + cadence)
+            return
+        following = state.first + self.schedule.on_the_grid(after - state.first, cadence)
         for key in paced:
-            due[key] = min(due[key], after + cadence) if growing else min(state.deadline, after + cadence)
+            due[key] = min(state.deadline, following)
 
 
 def describe_jobs(jobs, unseen=()):

@@ -170,7 +170,7 @@ from ansible_collections.dbops.patching.plugins.module_utils._wait import Functi
 def report(run):
     client = OtcClient(run.params, warn=run.warn)
     many = len(requested_job_ids(run.params)[0]) > 1
-    report_jobs(run, TaskListJobs(client) if many else FunctionSource(client.rds_job), 'RDS job')
+    report_jobs(run, TaskListJobs(client, following=run.wait) if many else FunctionSource(client.rds_job), 'RDS job')
 
 
 def main():

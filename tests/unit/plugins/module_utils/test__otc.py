@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from ansible_collections.dbops.patching.plugins.module_utils import _http, _otc, _wait
+from ansible_collections.dbops.patching.plugins.module_utils import _errors, _http, _otc, _wait
 from ansible_collections.dbops.patching.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.dbops.patching.tests.unit.utils.harness import Call, FakeSession, sign_as_requests_would
 
@@ -432,6 +432,46 @@ def test_a_job_the_task_list_does_not_show_is_read_on_its_own_schedule():
     ], ['j1', 'seed'], interval=10)
     assert [result.jobs[key]['state'] for key in ('j1', 'seed')] == ['succeeded', 'succeeded']
     assert source.unlisted == set(), 'an ended job is no longer unlisted'
+
+
+NOT_SHOWN = {'error_code': 'DBS.200543', 'error_msg': 'The job does not exist.'}
+
+
+def test_new_upgrades_cost_one_read_each_then_the_pages_show_them():
+    """A job /jobs does not show at its first read (an upgrade; a new task) is looked for in the pages from
+    then on, not by id every round: while the list hides the new tasks, a round costs two pages."""
+    keys = ['u%d' % n for n in range(3)]
+    first = [Call('GET', JOBS, status=400, json_body=NOT_SHOWN, expect_params={'id': key}) for key in keys]
+    hidden = [task_page([]), task_page([], status=None)]
+    result, session, source = follow_together(
+        [task_page([])] + first + hidden + hidden
+        + [task_page([task(key) for key in keys]), task_page([]), task_page([task(key, 'Completed') for key in keys], status=None)],
+        keys, interval=5, grace=30)
+    assert [result.jobs[key]['state'] for key in keys] == ['succeeded'] * 3
+    assert len(session.seen) == 1 + 3 + 4 + 3 and not source.unshown and not result.unseen
+    assert sorted(source.client.listed_jobs) == keys
+
+
+def test_a_job_that_had_ended_is_found_in_the_newest_tasks():
+    result, session, dummy = follow_together([
+        task_page([task('r1')]), Call('GET', JOBS, status=400, json_body=NOT_SHOWN, expect_params={'id': 'old'}),
+        task_page([task('r1', process='90%')]), task_page([task('x'), task('old', 'Failed')], status=None),
+        Call('GET', TASKLIST, json_body={'tasks': [task('r1', 'Completed')], 'total_count': 1}, expect_params={'id': 'r1'}),
+    ], ['r1', 'old'], interval=5, grace=30)
+    assert (result.jobs['old']['state'], result.jobs['r1']['state']) == ('failed', 'succeeded')
+    assert len(session.seen) == 5
+
+
+def test_a_job_no_page_shows_within_the_grace_is_read_by_id_and_fails_as_missing():
+    calls = [task_page([task('r1')]), Call('GET', JOBS, status=400, json_body=NOT_SHOWN, expect_params={'id': 'ghost'})]
+    calls += [task_page([task('r1')]), task_page([task('r1')], status=None)] * 2  # at 10 and 20 s: not shown yet
+    # at 30 s the grace is over: ghost is read on its own again, /jobs then the list by id, and does not exist
+    calls += [task_page([task('r1')]), task_page([task('r1')], status=None),
+              Call('GET', JOBS, status=400, json_body=NOT_SHOWN, expect_params={'id': 'ghost'}),
+              Call('GET', TASKLIST, json_body={'tasks': [], 'total_count': 0}, expect_params={'id': 'ghost'})]
+    with pytest.raises(_errors.ModuleFailure) as info:
+        follow_together(calls, ['r1', 'ghost'], interval=10, grace=30)
+    assert 'ghost does not exist (still not found 30 seconds after the wait started)' in str(info.value)
 
 
 def test_only_the_pages_needed_are_read_and_a_task_that_ended_between_pages_moves_the_next_one_back():

@@ -523,6 +523,44 @@ def test_a_fleets_rounds_follow_how_many_jobs_still_run():
     assert _wait.Schedule(max_poll_interval=20.0).fleet_cadence(1) == 20.0, 'nor than a smaller max_poll_interval'
 
 
+def test_a_fleets_rounds_stay_on_the_grid_of_a_loop_from_the_same_first_read():
+    schedule = _wait.Schedule()
+    assert schedule.on_the_grid(30.4, 30.0) == 60.0, 'the time a round takes does not push the next one off the grid'
+    assert schedule.on_the_grid(60.4, 60.0) == 120.0
+    assert schedule.on_the_grid(30.4, 40.0) == 60.0, 'a cadence between two grid points: the nearest'
+    assert schedule.on_the_grid(95.0, 30.0) == 120.0, 'a round that ended late: the next grid point, never a passed one'
+    assert schedule.on_the_grid(26.0, 30.0) == 60.0, 'after the short start'
+    assert _wait.Schedule(max_poll_interval=20.0).on_the_grid(20.2, 20.0) == 40.0, 'the grid of a smaller max_poll_interval'
+
+
+def test_a_fleets_last_end_is_seen_when_a_delay_30_loop_sees_it():
+    """Batch rounds without an estimate: the rounds do not drift by the time each takes (here 2 s)."""
+    class Slow(_wait.JobSource):
+        reads_running = True
+
+        def __init__(self, clock, ends):
+            self.clock, self.ends = clock, ends
+
+        def state(self, key):
+            self.clock.now += 0.1
+            done = self.clock.now >= self.ends[key]
+            return make_job(key, 'DONE' if done else 'RUNNING', 'succeeded' if done else 'running')
+
+        def read(self, key, deadline=None):
+            return self.state(key), None
+
+        def read_running(self, keys, deadline=None):
+            self.clock.now += 2.0
+            return _wait.RunningJobs(dict((key, make_job(key, 'RUNNING', 'running')) for key in keys if self.clock.now < self.ends[key]))
+    clock = FakeClock(0)
+    ends = {'a': 300.0, 'b': 1000.0, 'c': 1180.0}
+    poller = _wait.Poller(Slow(clock, ends), timeout=7200, options=_wait.WaitOptions(max_workers=1),
+                          clock=_wait.WaitClock(clock.monotonic, clock.sleep))
+    result = poller.run(list(ends))
+    assert all(job['state'] == 'succeeded' for job in result.jobs.values())
+    assert 1200.0 < clock.now <= 1202.5, 'seen by the round at the loop\'s first read after the end (1200 s): %s' % clock.now
+
+
 def reads_until(schedule, end, first=0.0):
     """(reads, moment the end is seen) of a wait that follows, with ``schedule`` alone, a job ending at ``end``."""
     now, polls = first, 0
@@ -558,9 +596,9 @@ def test_the_steady_grid_pays_back_the_short_start_and_never_catches_up_on_reads
 def test_the_wait_state_keeps_each_answer_and_drops_a_batch_read_in_one_place():
     state = _wait.WaitState(['a', 'b', 'c'], start=0.0, timeout=100.0, first=0.0, batch_reads=[_wait.RUNNING, _wait.ENDED])
     assert state.read_deadline == 100.0 and state.ready(0.0) == ['a', 'b', 'c']
-    assert state.take('a', make_job('a', 'DONE', 'succeeded'), 10.0) is False and 'a' not in state.due
-    assert state.take('b', make_job('b', 'RUNNING', 'running'), 10.0) is True and state.first_seen == {'a': 10.0, 'b': 10.0}
-    assert state.take('c', make_job('c', 'RUNNING', 'running'), 100.0) is False and state.late == ['c'], 'the last look'
+    assert state.take('a', make_job('a', 'DONE', 'succeeded'), 10.0, 9.0) is False and 'a' not in state.due
+    assert state.take('b', make_job('b', 'RUNNING', 'running'), 10.0, 9.0) is True and state.first_seen == {'a': 9.0, 'b': 9.0}
+    assert state.take('c', make_job('c', 'RUNNING', 'running'), 100.0, 99.0) is False and state.late == ['c'], 'the last look'
     for dummy in range(_wait.BATCH_MISSES - 1):
         state.count_miss()
     assert state.uses(_wait.RUNNING) and state.uses(_wait.ENDED)
