@@ -186,7 +186,7 @@ demo:
 	bash tests/utils/demo.sh
 
 bench: venv
-	$(VENV)/bin/python bench/bench_schedule.py
+	$(VENV)/bin/python bench/bench_schedule.py --seeds 7-16
 	$(VENV)/bin/python bench/bench_fleet.py
 	$(VENV)/bin/python bench/bench_simulator.py
 	$(VENV)/bin/python bench/bench_wait.py

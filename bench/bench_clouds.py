@@ -30,8 +30,9 @@ the reads really take counts as simulated time, as on a controller. Figures per 
   itself, as a module process does. The uri model is a Python loop on one session: its CPU and
   memory are far below those of the N tasks x reads module processes a real ``uri`` loop runs.
 
-Usage: python bench/bench_clouds.py [--jobs 200] [--seed 7] [--clouds oracle,otc,clc]
-Writes bench/results/clouds.json.
+Usage: python bench/bench_clouds.py [--jobs 200] [--seeds 7-16] [--clouds oracle,otc,clc]
+Prints a table a seed and a summary over the seeds; writes bench/results/clouds.json (the rows of
+the first seed at the top level, every seed's under "seeds").
 """
 
 import argparse
@@ -325,45 +326,88 @@ MODULES = dict(oracle='activity_log_info job_ids wait', otc='rds_job_info job_id
 TITLES = dict(oracle='Oracle', otc='OTC', clc='CenturyLink')
 
 
+def parse_seeds(text):
+    """'7-16' or '7,9,11': the seeds, in order."""
+    if '-' in text:
+        low, high = text.split('-', 1)
+        return list(range(int(low), int(high) + 1))
+    return [int(seed) for seed in text.split(',') if seed]
+
+
+def run_seed(session, base, clouds, seed, jobs, began):
+    """The rows of one seed: each cloud through its module, then through the uri model."""
+    times = durations(seed, jobs)
+    rows = []
+    for cloud in clouds:
+        for kind, follower in (('module', module_follower), ('uri model', uri_follower)):
+            row = measure(session, base, cloud, times, follower)
+            row.update(cloud=cloud, seed=seed, measured_through_module=kind == 'module',
+                       contender=MODULES[cloud] if kind == 'module' else 'loop of uri, delay %d (model)' % URI_DELAY)
+            rows.append(row)
+            print('seed %-3d %-12s %-36s done in %.0f s' % (seed, TITLES[cloud], row['contender'], time.monotonic() - began),
+                  file=sys.stderr)
+    return times, rows
+
+
+def print_seed(seed, jobs, times, rows):
+    print('fleets of %d, seed %d (durations log-normal, median %.0f s, here %.0f-%.0f s); time scale 1, sleeps jumped'
+          % (jobs, seed, MEDIAN, min(times), max(times)))
+    print('%-12s %-36s %9s %7s %11s %7s %7s %8s %8s' % (
+        'cloud', 'contender', 'requests', 'per job', 'follow/job', 'late s', 'cpu s', 'proc cpu', 'RSS MiB'))
+    for row in rows:
+        print('%-12s %-36s %9d %7.2f %11.2f %7.1f %7.2f %8.2f %8.1f' % (
+            TITLES[row['cloud']], row['contender'], row['requests'], row['requests_per_job'], row['follow_requests_per_job'],
+            row['late_after_last_end_s'], row['cpu_s'], row['process_cpu_s'], row['peak_rss_mib']))
+
+
+def print_summary(clouds, by_seed):
+    """One line a cloud over every seed: the module's and the loop's lateness and requests a job."""
+    print('over seeds %s: late after the last end (s) and requests a job, module vs the uri model of the same run'
+          % ', '.join(map(str, sorted(by_seed))))
+    print('%-12s %16s %16s %14s %14s %s' % ('cloud', 'module late', 'uri late', 'module/job', 'uri/job', 'module later than uri on'))
+    for cloud in clouds:
+        pairs = [(seed, [r for r in rows if r['cloud'] == cloud]) for seed, rows in sorted(by_seed.items())]
+        module = [next(r for r in rows if r['measured_through_module']) for dummy, rows in pairs]
+        uri = [next(r for r in rows if not r['measured_through_module']) for dummy, rows in pairs]
+
+        def span(rows, key, form='%.1f'):
+            values = [r[key] for r in rows]
+            return (form + '-' + form) % (min(values), max(values))
+        later = [seed for (seed, dummy), m, u in zip(pairs, module, uri) if m['late_after_last_end_s'] > u['late_after_last_end_s']]
+        print('%-12s %16s %16s %14s %14s %s' % (
+            TITLES[cloud], span(module, 'late_after_last_end_s'), span(uri, 'late_after_last_end_s'),
+            span(module, 'requests_per_job', '%.2f'), span(uri, 'requests_per_job', '%.2f'), ', '.join(map(str, later)) or '-'))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--jobs', type=int, default=200)
-    parser.add_argument('--seed', type=int, default=7)
+    parser.add_argument('--seeds', default='7-16', help="seeds to run, '7-16' or '7,9' (the first one's rows are the top level)")
     parser.add_argument('--clouds', default=','.join(CLOUDS))
     args = parser.parse_args()
     collection_on_path()
     import requests  # pylint: disable=import-outside-toplevel
 
     clouds = [c for c in args.clouds.split(',') if c]
-    times = durations(args.seed, args.jobs)
+    seeds = parse_seeds(args.seeds)
     proc, base = start_simulator(1.0)
     session = requests.Session()
-    rows = []
+    by_seed, times_of = {}, {}
     began = time.monotonic()
     try:
-        for cloud in clouds:
-            for kind, follower in (('module', module_follower), ('uri model', uri_follower)):
-                row = measure(session, base, cloud, times, follower)
-                row.update(cloud=cloud, contender=MODULES[cloud] if kind == 'module' else 'loop of uri, delay %d (model)' % URI_DELAY,
-                           measured_through_module=kind == 'module')
-                rows.append(row)
-                print('%-12s %-36s done in %.0f s' % (TITLES[cloud], row['contender'], time.monotonic() - began), file=sys.stderr)
+        for seed in seeds:
+            times_of[seed], by_seed[seed] = run_seed(session, base, clouds, seed, args.jobs, began)
     finally:
         session.close()
         proc.terminate()
         proc.wait(timeout=10)
-    header = '%-12s %-36s %9s %7s %11s %7s %7s %8s %8s' % (
-        'cloud', 'contender', 'requests', 'per job', 'follow/job', 'late s', 'cpu s', 'proc cpu', 'RSS MiB')
-    print('fleets of %d, seed %d (durations log-normal, median %.0f s, here %.0f-%.0f s); time scale 1, sleeps jumped'
-          % (args.jobs, args.seed, MEDIAN, min(times), max(times)))
-    print(header)
-    for row in rows:
-        print('%-12s %-36s %9d %7.2f %11.2f %7.1f %7.2f %8.2f %8.1f' % (
-            TITLES[row['cloud']], row['contender'], row['requests'], row['requests_per_job'], row['follow_requests_per_job'],
-            row['late_after_last_end_s'],
-            row['cpu_s'], row['process_cpu_s'], row['peak_rss_mib']))
-    write_results('clouds.json', dict(benchmark='clouds', jobs=args.jobs, seed=args.seed, median_s=MEDIAN, sigma=SIGMA,
-                                      time_scale=1, sleeps='jumped (admin advance)', uri_delay=URI_DELAY, rows=rows,
+    for seed in seeds:
+        print_seed(seed, args.jobs, times_of[seed], by_seed[seed])
+    print_summary(clouds, by_seed)
+    write_results('clouds.json', dict(benchmark='clouds', jobs=args.jobs, seed=seeds[0], rows=by_seed[seeds[0]],
+                                      seeds=dict((str(seed), rows) for seed, rows in by_seed.items()),
+                                      median_s=MEDIAN, sigma=SIGMA,
+                                      time_scale=1, sleeps='jumped (admin advance)', uri_delay=URI_DELAY,
                                       rss='ru_maxrss of the forked child that ran the follow (os.wait4)',
                                       cpu='cpu_s: RUSAGE_SELF of the child around the follow; process_cpu_s: the whole child',
                                       run_s=round(time.monotonic() - began, 1), python=sys.version.split()[0],
