@@ -201,11 +201,11 @@ class ClcAuth(_http.TokenLoginAuth):
         if not self.account_alias:
             raise ConfigurationError('CTL needs account_alias when a token is given without a login (option or CLC_ACCT_ALIAS).')
 
-    def login(self, client):
+    def login(self, client, deadline=None):
         url = self.params['api_url'].rstrip('/') + '/v2/authentication/login'
         try:
             response = client.post(url, body={'username': self.params['username'], 'password': self.params['password']},
-                                   authenticate=False, safe=True)
+                                   authenticate=False, safe=True, deadline=deadline)
         except HttpStatusError as exc:
             raise AuthError('CTL login failed: %s' % exc, method=exc.method, path=exc.path, status=exc.status,
                             api_code=exc.api_code, api_message=exc.api_message)

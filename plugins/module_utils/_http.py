@@ -219,7 +219,8 @@ class Auth(object):
     headers and its body bytes: a cloud that signs each request (OCI's HTTP Signature)
     overrides it. The default is the three small cases the other clouds need: the
     headers of ``headers()`` (a token, a tenant) and HTTP Basic from ``basic()``.
-    ``refresh()`` logs in again after a 401. An auth declares the secrets it knows
+    ``refresh()`` logs in again after a 401, within the deadline of the request that
+    got it (a wait's: a new login never outlives wait_timeout). An auth declares the secrets it knows
     (``secret_values()``) and the header and field names that carry secrets in its
     cloud, so that redaction finds every one of them."""
 
@@ -250,9 +251,9 @@ class Auth(object):
             token = base64.b64encode(b':'.join(part.encode('utf-8') for part in credentials)).decode('ascii')
             headers['Authorization'] = 'Basic ' + token
 
-    def refresh(self, client, generation):
-        """Renew the credentials after a 401 seen with ``generation``; True when a new
-        attempt may succeed."""
+    def refresh(self, client, generation, deadline=None):
+        """Renew the credentials after a 401 seen with ``generation`` (any request it makes
+        gets ``deadline``); True when a new attempt may succeed."""
         return False
 
 
@@ -271,7 +272,8 @@ class _Signing(object):
 class TokenLoginAuth(Auth):
     """A token given by the user, or one from a login that is renewed once when the API
     answers 401. Concurrent requests that hit the same 401 share one new login.
-    Providers define ``login(client) -> token`` and the header the token goes in."""
+    Providers define ``login(client, deadline) -> token`` (its request gets ``deadline``: None
+    for the first login, a wait's own for a new one within it) and the header the token goes in."""
 
     token_header = 'Authorization'
     token_format = 'Bearer %s'
@@ -283,7 +285,7 @@ class TokenLoginAuth(Auth):
         self.can_login = can_login
         self.generation = 0
 
-    def login(self, client):  # pragma: no cover - every provider defines it
+    def login(self, client, deadline=None):  # pragma: no cover - every provider defines it
         raise NotImplementedError
 
     def login_secrets(self):
@@ -305,16 +307,16 @@ class TokenLoginAuth(Auth):
     def headers(self):
         return {self.token_header: self.token_format % self.token} if self.token else {}
 
-    def refresh(self, client, generation):
+    def refresh(self, client, generation, deadline=None):
         if generation != self.generation:
             return True  # another request logged in again meanwhile
         if not self.can_login:
             return False
-        self._login(client)
+        self._login(client, deadline)
         return True
 
-    def _login(self, client):
-        self.token = self.login(client)
+    def _login(self, client, deadline=None):
+        self.token = self.login(client, deadline)
         self.generation += 1
 
 
@@ -437,7 +439,7 @@ class HttpClient(object):
             if failure is None:
                 return response
             if response is not None and response.status == 401 and authenticate and not refreshed \
-                    and self._refresh(generation):
+                    and self._refresh(generation, deadline):
                 refreshed = True  # the token expired: one new login, then one retry
                 attempt -= 1
                 continue
@@ -473,9 +475,9 @@ class HttpClient(object):
                                        attempts=attempt, retry_after=error.retry_after)
         return error
 
-    def _refresh(self, generation):
+    def _refresh(self, generation, deadline):
         with self._auth_lock:
-            return self.auth.refresh(self, generation)
+            return self.auth.refresh(self, generation, deadline)
 
     def _request_timeout(self, deadline):
         if deadline is None:

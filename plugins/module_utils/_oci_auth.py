@@ -316,7 +316,7 @@ class OciAuth(_http.Auth):
         _set_header(headers, 'Authorization', 'Signature version="1",headers="%s",keyId="%s",algorithm="rsa-sha256",signature="%s"'
                     % (' '.join(names), self.key_id, base64.b64encode(signature).decode('ascii')))
 
-    def refresh(self, client, generation):
+    def refresh(self, client, generation, deadline=None):
         """After a 401 with a session token: read the token file again (``oci session refresh``
         may have renewed it meanwhile); True when it holds a new token."""
         if not self.token_file:

@@ -450,10 +450,10 @@ class OtcAuth(_http.TokenLoginAuth):
             user['domain'] = domain
         return {'auth': {'identity': {'methods': ['password'], 'password': {'user': user}}, 'scope': {'project': scope}}}
 
-    def login(self, client):
+    def login(self, client, deadline=None):
         body = self.login_body()
         try:
-            response = client.post(token_url(self.settings['auth_url']), body=body, authenticate=False, safe=True)
+            response = client.post(token_url(self.settings['auth_url']), body=body, authenticate=False, safe=True, deadline=deadline)
         except HttpStatusError as exc:
             how = ''
             if 'application_credential' in body['auth']['identity']:

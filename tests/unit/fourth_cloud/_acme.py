@@ -52,9 +52,9 @@ class AcmeAuth(_http.TokenLoginAuth):
     def login_secrets(self):
         return (self.params.get('password'),)
 
-    def login(self, client):
+    def login(self, client, deadline=None):
         return client.post('/v1/login', body={'user': self.params['user'], 'password': self.params['password']},
-                           authenticate=False, safe=True).json()['token']
+                           authenticate=False, safe=True, deadline=deadline).json()['token']
 
 
 class AcmeClient(object):

@@ -33,7 +33,7 @@ class SecretAuth(_http.Auth):
     def headers(self):
         return {'X-Auth-Token': self.token}
 
-    def refresh(self, client, generation):
+    def refresh(self, client, generation, deadline=None):
         self.refreshed += 1
         self.token = 'tok-2'
         return self.refresh_ok
@@ -234,6 +234,28 @@ def test_401_refreshes_the_login_once():
         http.get('/x')
     assert auth.refreshed == 1
     session.assert_done()
+
+
+class Relogin(_http.TokenLoginAuth):
+    token_header, token_format = 'X-Auth-Token', '%s'
+
+    def login(self, client, deadline=None):
+        return client.post('/login', authenticate=False, safe=True, deadline=deadline).json()['token']
+
+
+def test_a_new_login_after_a_401_in_a_wait_gets_the_waits_deadline():
+    """A token that expires mid-wait: the new login's retries and timeouts end where the read's do."""
+    now = [100.0]
+
+    def sleep(seconds):
+        now[0] += seconds
+    busy = [Call('POST', BASE + '/login', status=503, headers={'Retry-After': '8'}) for dummy in range(3)]
+    session = FakeSession([Call('GET', BASE + '/x', status=401)] + busy)
+    http = _http.HttpClient(BASE, auth=Relogin(token='tok-1', can_login=True), session=session, sleep=sleep, clock=lambda: now[0])
+    with pytest.raises(_http.HttpStatusError):
+        http.get('/x', deadline=103.0)
+    assert now[0] == 103.0, 'the login\'s 503s asking for 8 s each cost only the 3 s left'
+    assert [c['timeout'] for c in session.seen] == [3.0, 3.0, 1.0]
 
 
 @pytest.mark.parametrize('status, error', [(403, _http.AuthError), (404, _http.NotFoundError), (409, _http.ConflictError),
