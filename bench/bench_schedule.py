@@ -210,10 +210,11 @@ def follow_otc_task_list(_wait, make_job, ends, log=None):
     """(latency after each end, requests) of OTC's ``rds_job_info`` with ``job_ids`` and wait: the real
     Poller over the real _otc.TaskListJobs, whose client answers from the fake clock as RDS would. A page of
     GET tasklist holds up to 50 tasks, newest first (the fleet's are the project's only tasks): a round
-    reads the running ones page after page, the ended read the newest ones; a job's own read costs two
-    requests until the list has shown it (GET jobs answers DBS.200543 for an upgrade, then GET tasklist?id=),
-    one after. Every task carries its progress percent and start, as OTC's do."""
+    reads the running ones page after page, the ended read the newest ones; a job's first read on its own
+    costs one request (GET jobs answers DBS.200543 for an upgrade: the next rounds' pages look for it), a later
+    one two until the list has shown it (then GET tasklist?id= too), one after. Every task carries its progress percent and start, as OTC's do."""
     from ansible_collections.dbops.patching.plugins.module_utils import _otc  # pylint: disable=import-outside-toplevel
+    from ansible_collections.dbops.patching.plugins.module_utils._errors import NotFoundError  # pylint: disable=import-outside-toplevel
 
     clock = Clock()
     reads = {'n': 0}
@@ -233,13 +234,17 @@ def follow_otc_task_list(_wait, make_job, ends, log=None):
 
     class Client(object):
         listed_jobs = set()
+        tasklist_usable = True
 
         def task_page(self, offset=0, status=None, deadline=None):
             count(1, 'running' if status == 'Running' else 'ended')
             tasks = [key for key in order if status != 'Running' or clock.now < ends[key]]
             return [state(key) for key in tasks[offset:offset + _otc.TASKLIST_LIMIT]], len(tasks)
 
-        def rds_job(self, key, deadline=None):
+        def rds_job(self, key, deadline=None, ask_the_list=True):
+            if key not in self.listed_jobs and not ask_the_list:  # GET jobs alone: DBS.200543 for an upgrade
+                count(1, 'one')
+                raise NotFoundError('DBS.200543: The job does not exist.')
             count(1 if key in self.listed_jobs else 2, 'one')
             return state(key), None
 
