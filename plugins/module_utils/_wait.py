@@ -41,8 +41,9 @@ WINDOW_READS = 20.0  # reads spread across a job's estimated end window
 NEAR_END_INTERVAL = 2.0
 DEFAULT_WORKERS = 8
 # Without any estimate, after its short start a job is read on the grid of a loop that reads it every
-# steady_interval (30 s) from the wait's first read, as a `uri` loop with delay 30 would: the (n+1)-th read
-# comes n * 30 s after the first. The short start's reads (2, 8 and 26 s) are reads such a loop does not
+# steady_interval (30 s) from the wait's start, as a `uri` loop with delay 30 started with it would: the
+# (n+1)-th read comes n * 30 s after the start (a first read put off by a first delay counts from
+# it). The short start's reads (2, 8 and 26 s) are reads such a loop does not
 # make; they are paid back by the next reads, each at most max_poll_interval apart (26, 86, 146, 180 s with
 # the defaults), after which every read is one the loop makes at the same moment: never more reads, and
 # every end is seen when the loop would see it. With max_poll_interval 30 nothing is paid back.
@@ -236,8 +237,8 @@ class Schedule(object):
 
     def steady_read(self, polls, waited):
         """Without an estimate, once the short start is over: the seconds until the next read of a job
-        read ``polls`` times, the first ``waited`` seconds ago. A loop that reads every steady_interval
-        from the same first read makes its (polls + 1)-th read at polls * steady_interval: the next read
+        read ``polls`` times, the wait having started ``waited`` seconds ago. A loop that reads every
+        steady_interval from the wait's start makes its (polls + 1)-th read at polls * steady_interval: the next read
         is then, or steady_interval from now if that is later (the wait read less often than the loop,
         after a Retry-After or a slow answer: no burst to catch up), and never more than max_poll_interval
         from now (the short start's extra reads are paid back over the next few). No jitter: once they are
@@ -261,13 +262,13 @@ class Schedule(object):
         """Seconds between the rounds of a fleet with ``running`` jobs still running (see FLEET_STEP)."""
         return min(self.max_poll_interval, max(self.steady_interval(), FLEET_STEP * running))
 
-    def on_the_grid(self, since_first, cadence):
-        """Seconds from a fleet's first round to its next one, ``cadence`` after a round that ended
-        ``since_first`` seconds after the first: the grid point of a loop that reads every steady_interval
-        from the same first read nearest to that moment, and never one already passed. The last end is
-        then seen when such a loop sees it, not up to a read's time later (the rounds do not drift)."""
+    def on_the_grid(self, since_start, cadence):
+        """Seconds from a fleet wait's start to its next round, ``cadence`` after a round that ended
+        ``since_start`` seconds after the start: the grid point of a loop that reads every steady_interval
+        from the wait's start nearest to that moment, and never one already passed. The last end is then
+        seen when such a loop sees it, not up to a read's time later (the rounds do not drift)."""
         step = self.steady_interval()
-        return step * max(math.floor(since_first / step) + 1, round((since_first + cadence) / step))
+        return step * max(math.floor(since_start / step) + 1, round((since_start + cadence) / step))
 
     @staticmethod
     def age(job, wall_now, seen_for):
@@ -314,7 +315,6 @@ class WaitState(object):
         self.keys = keys
         self.start = start
         self.deadline = start + timeout
-        self.first = first
         self.read_deadline = self.deadline if bounded else None
         self.jobs, self.unseen, self.errors, self.left, self.first_seen = {}, {}, {}, {}, {}
         self.polls = dict((key, 0) for key in keys)
@@ -344,12 +344,12 @@ class WaitState(object):
     def ready(self, now):
         return [key for key in self.keys if key in self.due and self.due[key] <= now]
 
-    def take(self, key, job, after, began):
-        """Keep a job's answer (``began``/``after``: when its round began and ended); whether it is
-        still followed. A job's reads are counted from the moment its first round began, as a loop's."""
+    def take(self, key, job, after):
+        """Keep a job's answer (``after``: when its round ended); whether it is still followed. A job's
+        reads are counted from the start of the wait, as those of a loop started with it."""
         self.polls[key] += 1
         self.jobs[key] = job
-        self.first_seen.setdefault(key, began)
+        self.first_seen.setdefault(key, self.start)
         if job is not None and job['terminal'] and key not in self.unseen:
             del self.due[key]
         elif after >= self.deadline:  # that was the last look
@@ -412,7 +412,7 @@ class Poller(object):
         if not state.due:  # every job still followed left the running list: how did they end?
             answers = self._confirm(state, executor)
             state.due.update((key, now) for key in answers)
-            after = self._take(state, answers, now)
+            after = self._take(state, answers)
         else:
             ready = state.ready(now)
             if not ready:
@@ -422,7 +422,7 @@ class Poller(object):
             answers = self._round(state, ready, others, executor)
             for key in state.left:
                 state.due.pop(key, None)
-            after = self._take(state, answers, now)
+            after = self._take(state, answers)
             if fleet and state.due:
                 self._pace_the_fleet(state, answers, after)
         if self.progress is not None:
@@ -530,14 +530,14 @@ class Poller(object):
         self._count_misses(state, keys, answers)
         return answers
 
-    def _take(self, state, answers, began):
-        """Take the answers of a round that began at ``began``: keep each job's last state, stop following
-        the ended ones (and at the deadline every one), and set when each other one is read next. Returns
+    def _take(self, state, answers):
+        """Take a round's answers: keep each job's last state, stop following the ended ones
+        (and at the deadline every one), and set when each other one is read next. Returns
         the time the round ended."""
         after = self.clock.monotonic()
         for key in [key for key in state.keys if key in answers]:
             job, retry_after = answers[key]
-            if state.take(key, job, after, began):
+            if state.take(key, job, after):
                 state.due[key] = min(state.deadline, after + self._next_interval(state, key, job, retry_after))
         return after
 
@@ -591,7 +591,7 @@ class Poller(object):
             for key in paced:
                 due[key] = min(due[key], after + cadence)
             return
-        following = state.first + self.schedule.on_the_grid(after - state.first, cadence)
+        following = state.start + self.schedule.on_the_grid(after - state.start, cadence)
         for key in paced:
             due[key] = min(state.deadline, following)
 

@@ -523,7 +523,7 @@ def test_a_fleets_rounds_follow_how_many_jobs_still_run():
     assert _wait.Schedule(max_poll_interval=20.0).fleet_cadence(1) == 20.0, 'nor than a smaller max_poll_interval'
 
 
-def test_a_fleets_rounds_stay_on_the_grid_of_a_loop_from_the_same_first_read():
+def test_a_fleets_rounds_stay_on_the_grid_of_a_loop_started_with_the_wait():
     schedule = _wait.Schedule()
     assert schedule.on_the_grid(30.4, 30.0) == 60.0, 'the time a round takes does not push the next one off the grid'
     assert schedule.on_the_grid(60.4, 60.0) == 120.0
@@ -596,9 +596,9 @@ def test_the_steady_grid_pays_back_the_short_start_and_never_catches_up_on_reads
 def test_the_wait_state_keeps_each_answer_and_drops_a_batch_read_in_one_place():
     state = _wait.WaitState(['a', 'b', 'c'], start=0.0, timeout=100.0, first=0.0, batch_reads=[_wait.RUNNING, _wait.ENDED])
     assert state.read_deadline == 100.0 and state.ready(0.0) == ['a', 'b', 'c']
-    assert state.take('a', make_job('a', 'DONE', 'succeeded'), 10.0, 9.0) is False and 'a' not in state.due
-    assert state.take('b', make_job('b', 'RUNNING', 'running'), 10.0, 9.0) is True and state.first_seen == {'a': 9.0, 'b': 9.0}
-    assert state.take('c', make_job('c', 'RUNNING', 'running'), 100.0, 99.0) is False and state.late == ['c'], 'the last look'
+    assert state.take('a', make_job('a', 'DONE', 'succeeded'), 10.0) is False and 'a' not in state.due
+    assert state.take('b', make_job('b', 'RUNNING', 'running'), 10.0) is True and state.first_seen == {'a': 0.0, 'b': 0.0}
+    assert state.take('c', make_job('c', 'RUNNING', 'running'), 100.0) is False and state.late == ['c'], 'the last look'
     for dummy in range(_wait.BATCH_MISSES - 1):
         state.count_miss()
     assert state.uses(_wait.RUNNING) and state.uses(_wait.ENDED)
