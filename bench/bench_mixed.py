@@ -25,7 +25,7 @@ Side by side, in the same run, a loop of ``uri`` with delay 30 per job (a model:
 job is accepted, then one every 30 simulated seconds until one shows its end, with a fork for
 every instance, which a real loop over N hosts would not have).
 
-Usage: python bench/bench_mixed.py [--instances 600] [--forks 50] [--time-scale 5] [--seed 7]
+Usage: python bench/bench_mixed.py [--instances 600] [--forks 50] [--time-scale 10] [--seed 7]
 Writes bench/results/mixed.json.
 """
 
@@ -119,7 +119,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--instances', type=int, default=600)
     parser.add_argument('--forks', type=int, default=50)
-    parser.add_argument('--time-scale', type=float, default=5)
+    parser.add_argument('--time-scale', type=float, default=10)
     parser.add_argument('--seed', type=int, default=7)
     args = parser.parse_args()
     collection_on_path()

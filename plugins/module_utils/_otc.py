@@ -749,8 +749,9 @@ class TaskListJobs(JobSource):
     def _pages(self, status, wanted, deadline, since=None, max_pages=TASKLIST_MAX_PAGES):
         """{squeezed id: task} of the task list's pages (of the tasks of ``status``, or all), newest
         first, until every id of ``wanted`` was seen, a short page, total_count, a page that reaches
-        back before ``since`` (epoch seconds), or ``max_pages`` (at most TASKLIST_MAX_PAGES). Tasks that leave the list between two pages move the later
-        ones up by as many places (total_count drops): the next page starts that many places back."""
+        back before ``since`` (epoch seconds), or ``max_pages`` (at most TASKLIST_MAX_PAGES). Tasks
+        that leave the list between two pages move the later ones up by as many places (total_count
+        drops): the next page starts that many places back."""
         found, offset, before = {}, 0, None
         for dummy in range(min(max_pages, TASKLIST_MAX_PAGES)):
             tasks, total = self.client.task_page(offset, status, deadline)
