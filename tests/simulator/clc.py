@@ -64,6 +64,14 @@ class ClcCloud(object):
     def variables(base_url):
         """The integration_config.yml variables of the collection's own targets."""
         return dict(clc_api_url=base_url, clc_patching_url=base_url, clc_username=USERNAME, clc_password=PASSWORD, clc_account_alias=ALIAS)
+
+    @staticmethod
+    def host_seed(name, host_vars):
+        """(section, seed) of an inventory host of this cloud (seeding.py): the server ``dbops_server_id``
+        of ``dbops_os``, in ``dbops_group_id``, whose patches run ``simulator_patch_seconds``."""
+        return 'clc', dict(id=host_vars.get('dbops_server_id') or name, os=host_vars.get('dbops_os', 'linux'),
+                           group=host_vars.get('dbops_group_id') or 'va1-osd-0001',
+                           patch_duration=float(host_vars.get('simulator_patch_seconds', 60)))
     config = {'clc_token_ttl': 14 * 86400.0, 'clc_queue_delay': 2.0}  # simulated seconds
     seeds = {'clc': 'seed_server', 'clc_groups': 'seed_group'}
     admin_seeds = {'clc/servers': 'seed_server', 'clc/groups': 'seed_group'}

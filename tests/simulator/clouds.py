@@ -8,8 +8,9 @@ A cloud is a class of a module here with ``name``, ``handle`` and ``seeds``. It 
 shared State and declares ``name``, ``config`` (its admin config keys and defaults),
 ``check_config(key, value)``, ``seeds`` (--fixtures section -> method), ``admin_seeds`` (admin
 path -> method), ``environment(base_url, ca_path)`` and ``variables(base_url)`` (how the
-collection's modules and integration targets reach it), and the methods ``reset()``, ``dump()``
-and ``handle(request)`` (a Reply, or None when the path is not the cloud's)."""
+collection's modules and integration targets reach it), ``host_seed(name, host_vars)`` (the
+``(section, seed)`` of an inventory host of the cloud, for ``--seed inventory.yml``), and the methods
+``reset()``, ``dump()`` and ``handle(request)`` (a Reply, or None when the path is not the cloud's)."""
 
 import importlib
 import os

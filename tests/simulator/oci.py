@@ -237,6 +237,11 @@ class OciCloud(object):
         """The integration_config.yml variables of the collection's own targets."""
         return dict(oci_user=oci_signing.USER, oci_tenancy=oci_signing.TENANCY, oci_fingerprint=oci_signing.FINGERPRINT,
                     oci_key_file=oci_signing.KEY_FILE, oci_region=REGION, oci_database_url=base_url, oci_work_requests_url=base_url)
+
+    @staticmethod
+    def host_seed(name, host_vars):
+        """(section, seed) of an inventory host of this cloud (seeding.py): see inventory_seed."""
+        return 'oci', inventory_seed(name, host_vars)
     config = {
         # opc-work-request-id on the PUT answers: "one", "none" (oracle.oci's "known implementation issue"
         # of dbaas, fact 14) or "list" (two OCIDs, comma-separated: "Multiple OCID values are returned in a

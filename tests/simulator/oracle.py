@@ -203,6 +203,26 @@ class OracleCloud(object):
     def variables(base_url):
         """The integration_config.yml variables of the collection's own targets."""
         return dict(oracle_api_url=base_url, oracle_identity_domain=DOMAIN, oracle_username=USERNAME, oracle_password=PASSWORD)
+
+    @staticmethod
+    def host_seed(name, host_vars):
+        """(section, seed) of an inventory host of this cloud (seeding.py): an instance named
+        ``safe_patch_service_name`` of ``safe_patch_service_type`` offering the catalogue newer than its
+        version, ``safe_patch_patch_id`` among them."""
+        service_type = host_vars.get('safe_patch_service_type', 'dbaas')
+        current = str(host_vars.get('simulator_current_version') or host_vars.get('dbops_version')
+                      or CATALOGUE_DEFAULT_VERSIONS.get(service_type, '19.20.0.0'))
+        available = catalogue_patches(service_type, current)
+        patch_id = host_vars.get('safe_patch_patch_id')
+        if patch_id and str(patch_id) not in [patch['patchId'] for patch in available]:
+            available.append(dict(patchId=str(patch_id), toVersion=str(patch_id), displayName=str(patch_id),
+                                  patchDescription='Patch %s' % patch_id))
+        for patch in available:
+            patch.update(duration=float(host_vars.get('simulator_patch_seconds', 300)),
+                         fail=bool(host_vars.get('simulator_patch_fails', False)))
+        available.sort(key=lambda patch: version_key(patch['toVersion']))
+        return 'oracle', dict(service_type=service_type, name=host_vars.get('safe_patch_service_name') or name, current_version=current,
+                              available=available, applied=[])
     config = {'activity_filter_shape': 'wrapped'}  # or 'list': a bare list
     seeds = {'oracle': 'seed_instance', 'activities': 'seed_activity'}  # --fixtures sections
     admin_seeds = {'oracle/instances': 'seed_instance', 'oracle/activities': 'seed_activity'}

@@ -95,6 +95,21 @@ class OtcCloud(object):
         """The integration_config.yml variables of the collection's own targets."""
         return dict(otc_auth_url=base_url + '/v3', otc_rds_url=base_url, otc_project_id=PROJECT_ID, otc_project_name=PROJECT_NAME,
                     otc_domain_name=DOMAIN_NAME, otc_username=USERNAME, otc_password=PASSWORD)
+
+    @staticmethod
+    def host_seed(name, host_vars):
+        """(section, seed) of an inventory host of this cloud (seeding.py): an RDS instance named
+        ``safe_patch_service_name``, of ``simulator_engine`` (else ``dbops_engine``, else MySQL), on
+        ``simulator_current_version`` (else ``dbops_version``, else an older minor version of the engine's
+        newest major: otc_instances.upgradable_version)."""
+        seed = dict(name=host_vars.get('safe_patch_service_name') or name,
+                    engine=host_vars.get('simulator_engine') or host_vars.get('dbops_engine') or 'MySQL')
+        version = host_vars.get('simulator_current_version') or host_vars.get('dbops_version')
+        if version:
+            seed['version'] = str(version)
+        if 'simulator_patch_seconds' in host_vars:
+            seed['upgrade_seconds'] = float(host_vars['simulator_patch_seconds'])
+        return 'otc_instances', seed
     project_id = PROJECT_ID
     config = {'otc_job_grace_seconds': 5.0, 'otc_token_ttl': 86400.0, 'otc_window_delay': 3600.0,
               'otc_jobs_report_all': 0.0, 'otc_list_minor_versions': 0.0}

@@ -4,7 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Seeds from a file (``--seed``): either the sections of ``--fixtures`` (``oracle``, ``otc``,
 ``otc_instances``, ``clc``, ``clc_groups``, ``activities``, ``oci``, ``oci_keys``) in YAML or JSON, or an Ansible YAML
-inventory whose hosts become the simulated instances the safe_patch role would patch:
+inventory whose hosts become the simulated instances the safe_patch role would patch. A host is of the cloud
+its ``dbops_cloud`` names (the inventory plugin's), a CTL server when it has a ``dbops_server_id``, else of its
+``safe_patch_cloud`` (the role's, default oracle); that cloud's class makes its seed (``host_seed``):
 
 - ``safe_patch_cloud: oracle`` (the default): an Oracle PaaS instance named
   ``safe_patch_service_name`` of ``safe_patch_service_type``, offering the patches Oracle publishes for its
@@ -26,7 +28,7 @@ replaces the catalogue)."""
 
 import json
 
-from . import oci, oracle
+from .clouds import CLOUDS
 
 FIXTURE_SECTIONS = ('oracle', 'activities', 'otc', 'otc_instances', 'clc', 'clc_groups', 'oci', 'oci_keys')
 
@@ -75,36 +77,21 @@ def from_inventory(inventory):
     return dict((section, items) for section, items in seeds.items() if items)
 
 
-def host_seed(name, host_vars):
-    """(section, seed) of one inventory host."""
+def cloud_of(host_vars):
+    """The simulated cloud an inventory host is of: ``dbops_cloud`` (the inventory plugin's), a CTL
+    server by its ``dbops_server_id``, else ``safe_patch_cloud`` (the role's, default oracle)."""
+    if host_vars.get('dbops_cloud'):
+        return host_vars['dbops_cloud']
     if host_vars.get('dbops_server_id'):
-        return 'clc', dict(id=host_vars['dbops_server_id'], os=host_vars.get('dbops_os', 'linux'),
-                           group=host_vars.get('dbops_group_id') or 'va1-osd-0001',
-                           patch_duration=float(host_vars.get('simulator_patch_seconds', 60)))
-    service_name = host_vars.get('safe_patch_service_name') or name
-    cloud = host_vars.get('safe_patch_cloud', 'oracle')
-    if cloud == 'otc':
-        seed = dict(name=service_name, engine=host_vars.get('simulator_engine') or host_vars.get('dbops_engine') or 'MySQL')
-        version = host_vars.get('simulator_current_version') or host_vars.get('dbops_version')
-        if version:  # else an older minor version of the engine's newest major (otc_instances.upgradable_version)
-            seed['version'] = str(version)
-        if 'simulator_patch_seconds' in host_vars:
-            seed['upgrade_seconds'] = float(host_vars['simulator_patch_seconds'])
-        return 'otc_instances', seed
-    if cloud == 'oci':
-        return 'oci', oci.inventory_seed(name, host_vars)
-    if cloud != 'oracle':
-        raise ValueError('host %s: safe_patch_cloud is oracle, otc or oci, got %r' % (name, cloud))
-    service_type = host_vars.get('safe_patch_service_type', 'dbaas')
-    current = str(host_vars.get('simulator_current_version') or host_vars.get('dbops_version')
-                  or oracle.CATALOGUE_DEFAULT_VERSIONS.get(service_type, '19.20.0.0'))
-    available = oracle.catalogue_patches(service_type, current)
-    patch_id = host_vars.get('safe_patch_patch_id')
-    if patch_id and str(patch_id) not in [patch['patchId'] for patch in available]:
-        available.append(dict(patchId=str(patch_id), toVersion=str(patch_id), displayName=str(patch_id),
-                              patchDescription='Patch %s' % patch_id))
-    for patch in available:
-        patch.update(duration=float(host_vars.get('simulator_patch_seconds', 300)),
-                     fail=bool(host_vars.get('simulator_patch_fails', False)))
-    available.sort(key=lambda patch: oracle.version_key(patch['toVersion']))
-    return 'oracle', dict(service_type=service_type, name=service_name, current_version=current, available=available, applied=[])
+        return 'clc'
+    return host_vars.get('safe_patch_cloud', 'oracle')
+
+
+def host_seed(name, host_vars, clouds=CLOUDS):
+    """(section, seed) of one inventory host, from its cloud's ``host_seed``."""
+    cloud = cloud_of(host_vars)
+    seeders = dict((c.name, c) for c in clouds if hasattr(c, 'host_seed'))
+    if cloud not in seeders:
+        raise ValueError('host %s: its cloud (dbops_cloud, else safe_patch_cloud) is one of %s, got %r'
+                         % (name, ', '.join(sorted(seeders)), cloud))
+    return seeders[cloud].host_seed(name, host_vars)

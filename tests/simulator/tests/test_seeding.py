@@ -108,3 +108,22 @@ def test_a_ctl_host_has_patches_to_run(api):
     api.advance(120)
     executions = api.clc('GET', '/rest/servers/OSD/server/VA1OSDDB01/patch').json()
     assert [(e['status'], e['patches']) for e in executions] == [('COMPLETED', 3)]
+
+
+def test_a_host_is_seeded_by_its_clouds_own_host_seed():
+    """seeding.py knows which cloud a host is of; the cloud's class makes the seed (a new cloud adds none here)."""
+    class Acme(object):
+        name = 'acme'
+
+        @staticmethod
+        def host_seed(name, host_vars):
+            return 'acme', dict(name=name, size=host_vars.get('size'))
+    assert seeding.host_seed('db1', {'safe_patch_cloud': 'acme', 'size': 3}, clouds=(Acme,)) == ('acme', {'name': 'db1', 'size': 3})
+    assert seeding.cloud_of({'dbops_cloud': 'otc', 'safe_patch_cloud': 'oracle'}) == 'otc', 'the inventory plugin\'s own variable wins'
+    assert seeding.cloud_of({'dbops_server_id': 'VA1OSDWEB01'}) == 'clc' and seeding.cloud_of({}) == 'oracle'
+    try:
+        seeding.host_seed('db2', {'safe_patch_cloud': 'nimbus'})
+    except ValueError as exc:
+        assert str(exc) == "host db2: its cloud (dbops_cloud, else safe_patch_cloud) is one of clc, oci, oracle, otc, got 'nimbus'"
+    else:
+        raise AssertionError('an unknown cloud is refused')
