@@ -192,6 +192,7 @@ bench: venv
 	$(VENV)/bin/python bench/bench_wait.py
 	$(VENV)/bin/python bench/bench_task.py
 	$(VENV)/bin/python bench/bench_clouds.py
+	$(VENV)/bin/python bench/bench_mixed.py
 	$(VENV)/bin/python bench/report.py
 
 clean:

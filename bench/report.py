@@ -16,7 +16,7 @@ import time
 
 from bench_wait import HERE, write_results
 
-PARTS = ('schedule', 'wait', 'task', 'fleet', 'simulator', 'clouds')
+PARTS = ('schedule', 'wait', 'task', 'fleet', 'simulator', 'clouds', 'mixed')
 
 
 def load(name):
@@ -155,6 +155,23 @@ def cloud_targets(clouds):
     return rows
 
 
+def mixed_targets(mixed):
+    """The mixed fleet of bench_mixed.py through playbooks/safe_patch.yml, the waits together: per cloud, the batch
+    wait's reads a job (at most 2, and at most the uri model's) and how late it saw the last end, against the model."""
+    rows = []
+    for cloud, row in sorted(mixed['clouds'].items()):
+        rows.append(('mixed fleet of %d through safe_patch.yml, %s part (%d): the batch wait <= 2 reads a job and <= a uri loop\'s, '
+                     'no later than it' % (mixed['instances'], cloud, row['instances']),
+                     '%.2f reads a job, %.1f s late (uri model: %.2f, %.1f s)' % (
+                         row['wait_reads_per_job'], row['late_after_last_end_s'], row['uri_model_requests_per_job'], row['uri_model_late_s']),
+                     row['wait_reads_per_job'] <= min(2, row['uri_model_requests_per_job'])
+                     and row['late_after_last_end_s'] <= row['uri_model_late_s'] + 0.5))
+    rows.append(('mixed fleet of %d: every instance patched' % mixed['instances'], '%s, exit %d, %.0f s, controller CPU %.0f s, peak RSS '
+                 '%.0f MiB' % (mixed['outcomes'], mixed['playbook_exit'], mixed['wall_s'], mixed['controller_cpu_s'], mixed['peak_rss_mib']),
+                 mixed['outcomes'].get('applied', 0) == mixed['instances']))
+    return rows
+
+
 def targets(parts):
     """(target, measured, met) rows; a part that did not run gives no row."""
     rows = []
@@ -169,6 +186,8 @@ def targets(parts):
                      module_peak <= 80))
     if parts.get('clouds'):
         rows.extend(cloud_targets(parts['clouds']))
+    if parts.get('mixed'):
+        rows.extend(mixed_targets(parts['mixed']))
     if fleet:
         together, alone = fleet['results']['batch waits together'], fleet['results']['per-instance waits']
         rows.append(('safe_patch.yml over %d instances, forks %d: waiting together is faster' % (fleet['instances'], fleet['forks']),
