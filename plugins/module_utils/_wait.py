@@ -238,8 +238,8 @@ class Schedule(object):
     def steady_read(self, polls, waited):
         """Without an estimate, once the short start is over: the seconds until the next read of a job
         read ``polls`` times, the wait having started ``waited`` seconds ago. A loop that reads every
-        steady_interval from the wait's start makes its (polls + 1)-th read at polls * steady_interval: the next read
-        is then, or steady_interval from now if that is later (the wait read less often than the loop,
+        steady_interval from the wait's start makes its (polls + 1)-th read at polls * steady_interval:
+        the next read is then, or steady_interval from now if that is later (the wait read less often than the loop,
         after a Retry-After or a slow answer: no burst to catch up), and never more than max_poll_interval
         from now (the short start's extra reads are paid back over the next few). No jitter: once they are
         paid back (the 7th read, at 180 s, with the defaults) every read is one such a loop makes, so the
@@ -308,15 +308,15 @@ class WaitState(object):
     when each job still followed is read next (``due``), why the API did not show one
     (``unseen``) or the last read failed (``errors``), the jobs still running at the deadline
     (``late``), when a job left the running list (``left``: taken to have ended, read later),
-    when each was first seen, and the batch
-    reads still in use. ``read_deadline`` is what the reads get: None for a look without a wait."""
+    and the batch reads still in use. Every job's reads count from ``start``, as those of a loop
+    started with the wait. ``read_deadline`` is what the reads get: None for a look without a wait."""
 
     def __init__(self, keys, start, timeout, first, batch_reads, bounded=True):
         self.keys = keys
         self.start = start
         self.deadline = start + timeout
         self.read_deadline = self.deadline if bounded else None
-        self.jobs, self.unseen, self.errors, self.left, self.first_seen = {}, {}, {}, {}, {}
+        self.jobs, self.unseen, self.errors, self.left = {}, {}, {}, {}
         self.polls = dict((key, 0) for key in keys)
         self.due = dict((key, first) for key in keys)
         self.late = []
@@ -345,11 +345,9 @@ class WaitState(object):
         return [key for key in self.keys if key in self.due and self.due[key] <= now]
 
     def take(self, key, job, after):
-        """Keep a job's answer (``after``: when its round ended); whether it is still followed. A job's
-        reads are counted from the start of the wait, as those of a loop started with it."""
+        """Keep a job's answer (``after``: when its round ended); whether it is still followed."""
         self.polls[key] += 1
         self.jobs[key] = job
-        self.first_seen.setdefault(key, self.start)
         if job is not None and job['terminal'] and key not in self.unseen:
             del self.due[key]
         elif after >= self.deadline:  # that was the last look
@@ -545,13 +543,12 @@ class Poller(object):
         asked = self.schedule.requested_interval(retry_after)
         if asked is not None:  # the job's age and end are not needed: the estimate may cost a read
             return asked
-        now = self.clock.monotonic()
-        waited = now - state.first_seen.get(key, now)
-        return self.schedule.adaptive_interval(state.polls[key], job, waited, self._end_window(state, key, job, self._age(state, key, job)))
+        waited = self.clock.monotonic() - state.start
+        return self.schedule.adaptive_interval(state.polls[key], job, waited, self._end_window(state, key, job, self._age(state, job)))
 
-    def _age(self, state, key, job):
-        now = self.clock.monotonic()
-        return self.schedule.age(job, self.clock.wall(), now - state.first_seen.get(key, now))
+    def _age(self, state, job):
+        """Seconds the job has run: from its start time, else from the wait's start."""
+        return self.schedule.age(job, self.clock.wall(), self.clock.monotonic() - state.start)
 
     def _end_window(self, state, key, job, age):
         def estimate():
@@ -566,7 +563,7 @@ class Poller(object):
         ends = {}
         for key in keys:
             job = state.jobs.get(key)
-            window = self._end_window(state, key, job, self._age(state, key, job))
+            window = self._end_window(state, key, job, self._age(state, job))
             if window is None:
                 return None
             ends[key] = window[1] if window[1] is not None else window[0]
