@@ -561,6 +561,20 @@ def test_a_fleets_last_end_is_seen_when_a_delay_30_loop_sees_it():
     assert 1200.0 < clock.now <= 1202.5, 'seen by the round at the loop\'s first read after the end (1200 s): %s' % clock.now
 
 
+def test_a_first_delay_does_not_shift_the_grid_of_a_loop_started_with_the_wait():
+    clock = FakeClock(0)
+    reads = []
+
+    def fetch(key, deadline=None):
+        reads.append(clock.now)
+        done = clock.now >= 1000.0
+        return make_job(key, 'DONE' if done else 'RUNNING', 'succeeded' if done else 'running'), None
+    _wait.Poller(_wait.FunctionSource(fetch), timeout=3600, clock=_wait.WaitClock(clock.monotonic, clock.sleep)).run(['a'], first_delay=2.0)
+    assert reads[0] == 2.0, 'the first read waits the first delay'
+    assert [t % 30.0 for t in reads if t >= 180.0] == [0.0] * len([t for t in reads if t >= 180.0]), reads
+    assert reads[-1] == 1020.0, 'the end is seen by the loop\'s read at 1020 s'
+
+
 def reads_until(schedule, end, first=0.0):
     """(reads, moment the end is seen) of a wait that follows, with ``schedule`` alone, a job ending at ``end``."""
     now, polls = first, 0
