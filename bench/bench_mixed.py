@@ -92,19 +92,18 @@ def inventory(fleet, path):
 def job_starts(log, fleet, otc_names):
     """{host: simulated second its job was accepted}: an Oracle host's patch PUT (not its precheck's), an
     OTC host's db-upgrade POST (``otc_names``: the simulator's instance id -> name)."""
-    oracle_paths = dict(('/instances/%s/patches/19.21.0.0' % name, name) for name, (cloud, dummy) in fleet.items() if cloud == 'oracle')
     starts = {}
     for entry in log:
-        if not entry.get('accepted') or entry['method'] not in ('PUT', 'POST'):
-            continue
         path = entry['path']
-        if entry['method'] == 'PUT':
-            name = next((n for suffix, n in oracle_paths.items() if path.endswith(suffix)), None)
-        elif path.endswith('/db-upgrade'):
-            name = otc_names.get(path.rstrip('/').split('/')[-2])
+        if not entry.get('accepted'):
+            continue
+        if entry['method'] == 'PUT' and path.endswith('/patches/19.21.0.0'):  # a precheck's is .../patches/checks/19.21.0.0
+            name = path.split('/instances/')[-1].split('/')[0]
+        elif entry['method'] == 'POST' and path.endswith('/db-upgrade'):
+            name = otc_names.get(path.split('/')[-2])
         else:
-            name = None
-        if name is not None:
+            continue
+        if name in fleet:
             starts.setdefault(name, entry['time'])
     return starts
 
@@ -113,7 +112,7 @@ def uri_model(starts_and_durations):
     """(requests, moment the last end is seen) of a delay-30 loop a job from its acceptance."""
     requests, seen = 0, 0.0
     for start, duration in starts_and_durations:
-        reads = int(math.floor(duration / URI_DELAY)) + 2  # at start, every 30 s, and the one that shows the end
+        reads = int(math.ceil(duration / URI_DELAY)) + 1  # at start, then every 30 s up to the first one at or after the end
         requests += reads
         seen = max(seen, start + (reads - 1) * URI_DELAY)
     return requests, seen
