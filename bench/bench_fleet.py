@@ -25,7 +25,7 @@ import time
 import requests
 import yaml
 
-from bench_wait import admin, start_simulator, write_results
+from bench_wait import admin, collection_dir, start_simulator, write_results
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -47,10 +47,7 @@ def run(base, count, forks, together, workdir):
     hosts = dict(('bench-%03d' % n, {'safe_patch_service_name': 'bench-%03d' % n}) for n in range(count))
     with open(inventory, 'w') as handle:
         yaml.safe_dump({'databases': {'hosts': hosts, 'vars': {'safe_patch_patch_id': '19.21.0.0'}}}, handle)
-    collections = tempfile.mkdtemp(prefix='bench-coll-')
-    os.makedirs(os.path.join(collections, 'ansible_collections', 'dbops'))
-    os.symlink(ROOT, os.path.join(collections, 'ansible_collections', 'dbops', 'patching'))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections, ORACLE_PAAS_API_URL=base, ORACLE_PAAS_IDENTITY_DOMAIN=DOMAIN,
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collection_dir(), ORACLE_PAAS_API_URL=base, ORACLE_PAAS_IDENTITY_DOMAIN=DOMAIN,
                ORACLE_PAAS_USERNAME='username', ORACLE_PAAS_PASSWORD='password', ANSIBLE_FORKS=str(forks), ANSIBLE_NOCOLOR='1')
     began = time.monotonic()
     subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory,

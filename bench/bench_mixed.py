@@ -124,7 +124,7 @@ def main():
     parser.add_argument('--forks', type=int, default=50)
     parser.add_argument('--seed', type=int, default=7)
     args = parser.parse_args()
-    collection_on_path()
+    collections = collection_on_path()
     import requests  # pylint: disable=import-outside-toplevel
     from ansible_collections.dbops.patching.tests.simulator import oracle, otc  # pylint: disable=import-outside-toplevel
 
@@ -135,9 +135,6 @@ def main():
         admin(session, base, 'POST', 'reset', {})
         fleet = seed_fleet(session, base, args.instances, args.seed)
         inventory(fleet, os.path.join(workdir, 'inventory.yml'))
-        collections = tempfile.mkdtemp(prefix='bench-coll-')
-        os.makedirs(os.path.join(collections, 'ansible_collections', 'dbops'))
-        os.symlink(ROOT, os.path.join(collections, 'ansible_collections', 'dbops', 'patching'))
         env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections, ANSIBLE_FORKS=str(args.forks), ANSIBLE_NOCOLOR='1')
         env.update(oracle.OracleCloud.environment(base))
         env.update(otc.OtcCloud.environment(base))

@@ -38,12 +38,20 @@ ROOT = os.path.dirname(HERE)
 PROJECT_ID = '0483b6b16e954cb88930a360d2c4e663'
 
 
-def collection_on_path():
-    """Make ``ansible_collections.dbops.patching`` importable from this checkout."""
+def collection_dir():
+    """A new directory holding ``ansible_collections/dbops/patching``, a link to this checkout (for
+    ANSIBLE_COLLECTIONS_PATH or sys.path)."""
     parent = tempfile.mkdtemp(prefix='bench-coll-')
     os.makedirs(os.path.join(parent, 'ansible_collections', 'dbops'))
     os.symlink(ROOT, os.path.join(parent, 'ansible_collections', 'dbops', 'patching'))
+    return parent
+
+
+def collection_on_path():
+    """Make ``ansible_collections.dbops.patching`` importable from this checkout; the directory that holds it."""
+    parent = collection_dir()
     sys.path.insert(0, parent)
+    return parent
 
 
 def write_results(name, data):
