@@ -42,11 +42,11 @@ NEAR_END_INTERVAL = 2.0
 DEFAULT_WORKERS = 8
 # Without any estimate, after its short start a job is read on the grid of a loop that reads it every
 # steady_interval (30 s) from the wait's start, as a `uri` loop with delay 30 started with it would: the
-# (n+1)-th read comes n * 30 s after the start (a first read put off by a first delay counts from
-# it). The short start's reads (2, 8 and 26 s) are reads such a loop does not
-# make; they are paid back by the next reads, each at most max_poll_interval apart (26, 86, 146, 180 s with
-# the defaults), after which every read is one the loop makes at the same moment: never more reads, and
-# every end is seen when the loop would see it. With max_poll_interval 30 nothing is paid back.
+# (n+1)-th read comes n * 30 s after the start (a first read put off by a first delay counts from it).
+# The short start's reads (2, 8 and 26 s) are reads such a loop does not make; they are paid back by the
+# next reads, each at most max_poll_interval apart (26, 86, 146, 180 s with the defaults), after which
+# every read is one the loop makes at the same moment: never more reads, and every end is seen when the
+# loop would see it. With max_poll_interval 30 nothing is paid back.
 # A fleet followed by batch rounds waits for its last job. Once its first short reads are done, with
 # k jobs still running a round comes every FLEET_STEP * k seconds, never less than steady_interval (30 s)
 # apart nor more than max_poll_interval: while many jobs run a round reads them all sparsely, and once
@@ -196,8 +196,8 @@ class Schedule(object):
         self.rand = rand or random.uniform
 
     def next_interval(self, polls, job, retry_after, waited=0.0, window=None):
-        """Seconds until the next poll of a job that has been polled ``polls`` times, the first
-        ``waited`` seconds ago, and may end within ``window`` (see end_window)."""
+        """Seconds until the next poll of a job that has been polled ``polls`` times in a wait that
+        started ``waited`` seconds ago, and may end within ``window`` (see end_window)."""
         asked = self.requested_interval(retry_after)
         return asked if asked is not None else self.adaptive_interval(polls, job, waited, window)
 
@@ -239,11 +239,11 @@ class Schedule(object):
         """Without an estimate, once the short start is over: the seconds until the next read of a job
         read ``polls`` times, the wait having started ``waited`` seconds ago. A loop that reads every
         steady_interval from the wait's start makes its (polls + 1)-th read at polls * steady_interval:
-        the next read is then, or steady_interval from now if that is later (the wait read less often than the loop,
-        after a Retry-After or a slow answer: no burst to catch up), and never more than max_poll_interval
-        from now (the short start's extra reads are paid back over the next few). No jitter: once they are
-        paid back (the 7th read, at 180 s, with the defaults) every read is one such a loop makes, so the
-        wait makes no more reads than it and sees every later end when it would."""
+        the next read is then, or steady_interval from now if that is later (the wait read less often
+        than the loop, after a Retry-After or a slow answer: no burst to catch up), and never more than
+        max_poll_interval from now (the short start's extra reads are paid back over the next few). No
+        jitter: once they are paid back (the 7th read, at 180 s, with the defaults) every read is one
+        such a loop makes, so the wait makes no more reads than it and sees every later end when it would."""
         cap = self.steady_interval()
         return min(self.max_poll_interval, max(cap, cap * polls - waited))
 

@@ -17,10 +17,12 @@ description:
     upgrades among them; the module keeps reading it there. An endpoint without that list leaves the job to C(/jobs).
   - One task can follow many jobs at once with O(job_ids). With O(wait=true) they are followed together, and each round
     reads the pages of the project's running instant tasks (C(GET /v3/{project_id}/tasklist?status=Running), 50 a
-    page), and the jobs that left it are read together once none runs, from the pages of the newest tasks. A job the
-    task list does not show (a kind of task it does not list, a delayed upgrade before its maintenance window, a job
-    created seconds ago) is read on its own, concurrently with the others over one session. A job read from the
-    task list is reported from it (the C(raw) of such a job is then the task, without C(entities)).
+    page), and the jobs that left it are read together once none runs, from the pages of the newest tasks. A job
+    C(/jobs) does not show at its first read (an upgrade, or a job created seconds ago, which the task list does not
+    show yet either) is looked for in the next rounds' pages, not by id every round, for the grace period. A job the
+    task list does not show while it runs (a kind of task it does not list, a delayed upgrade before its maintenance
+    window) is read on its own, concurrently with the others over one session. A job read from the task list is
+    reported from it (the C(raw) of such a job is then the task, without C(entities)).
   - Logs in to IAM with a password (the token is renewed once if it expires), or uses O(auth_token) as it is.
   - RDS answers C(DBS.200543) (job does not exist) for a few seconds right after a job is created. Without
     O(wait) such a job is reported with RV(exists=false); with O(wait=true) it is tolerated for a grace period,
